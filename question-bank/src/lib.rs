@@ -1,0 +1,25 @@
+//! CraneExam domain (起重机作业人员考试系统): questions, banks, blueprints, paper assembly,
+//! scoring and the HTTP wire types. Pure: no IO, no async, no database.
+
+#![warn(missing_docs)]
+
+pub mod bank;
+pub mod blueprint;
+pub mod bundled;
+pub mod id_number;
+pub mod paper;
+pub mod question;
+pub mod scoring;
+pub mod subject;
+pub mod wire;
+
+#[cfg(test)]
+mod testing;
+
+pub use bank::{Bank, BankErrors, BankIssue, BankVersion};
+pub use blueprint::{Blueprint, ScoringRule};
+pub use id_number::{Gender, IdNumber};
+pub use paper::{assemble_paper, Paper, PaperQuestion};
+pub use question::{Answer, Area, OptionSet, Question, QuestionId, QuestionKind};
+pub use scoring::{score_paper, ScoreReport};
+pub use subject::{CraneType, Subject};

@@ -1,0 +1,393 @@
+//! Request and response bodies of the HTTP API, shared by server and client so the two
+//! cannot drift. Timestamps are RFC 3339 UTC; scores are points (one decimal).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id_number::Gender;
+use crate::question::QuestionKind;
+
+/// Who is calling: the role claim of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Role {
+    /// 考生: sits a paper.
+    Candidate,
+    /// 考务人员: schedules sessions, registers candidates, invigilates.
+    Examiner,
+    /// 考评员: scores practical exams.
+    Assessor,
+    /// 发证机关: pulls results and archives.
+    Certifier,
+    /// 系统管理员: accounts and institution settings.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Candidate,
+        Role::Examiner,
+        Role::Assessor,
+        Role::Certifier,
+        Role::Admin,
+    ];
+
+    /// Lower-case name as used in tokens and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Candidate => "candidate",
+            Role::Examiner => "examiner",
+            Role::Assessor => "assessor",
+            Role::Certifier => "certifier",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parse [`Role::as_str`] output.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Every error response: a stable machine code and a readable message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// Stable code, e.g. `deadline_passed`.
+    pub code: String,
+    /// Human-readable message (Chinese).
+    pub message: String,
+}
+
+/// Staff sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    /// Account name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Candidate sign-in with admission ticket and ID number.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateLoginRequest {
+    /// 准考证号.
+    pub ticket: String,
+    /// 身份证号码.
+    pub id_number: String,
+}
+
+/// A bearer token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    /// JWT for `Authorization: Bearer`.
+    pub token: String,
+    /// Role claim.
+    pub role: Role,
+    /// When the token stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Create a staff account (admin only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUserRequest {
+    /// Account name, 3–32 of `[a-z0-9_.-]`.
+    pub username: String,
+    /// Password, at least 10 characters.
+    pub password: String,
+    /// Staff role (not `candidate`).
+    pub role: Role,
+    /// Name shown in the console.
+    pub display_name: String,
+}
+
+/// A staff account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    /// Account id.
+    pub id: i64,
+    /// Account name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// Display name.
+    pub display_name: String,
+}
+
+/// Schedule a theory exam session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateSessionRequest {
+    /// Title, e.g. `2026年11月第3批 Q2 桥式`.
+    pub title: String,
+    /// Subject code: `Q1`, `Q2`, `Q2-bridge`, ...
+    pub subject: String,
+    /// Scheduled start.
+    pub starts_at: DateTime<Utc>,
+    /// Exam length; the subject's blueprint default (3600) when omitted.
+    pub duration_seconds: Option<u32>,
+    /// Number of seats (terminals) in the room, 1–500.
+    pub seats: u16,
+    /// Minutes after opening during which a candidate may still start (default 30).
+    pub late_entry_minutes: Option<u32>,
+}
+
+/// Lifecycle of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SessionStatus {
+    /// Scheduled; candidates may log in and wait.
+    Scheduled,
+    /// Opened by the invigilator; the clock runs.
+    Open,
+}
+
+/// A theory exam session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    /// Session id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Subject code.
+    pub subject: String,
+    /// Subject as printed, e.g. `Q2(限桥式起重机)`.
+    pub subject_name: String,
+    /// Scheduled start.
+    pub starts_at: DateTime<Utc>,
+    /// Exam length.
+    pub duration_seconds: u32,
+    /// Seats.
+    pub seats: u16,
+    /// Status.
+    pub status: SessionStatus,
+    /// When the invigilator opened it.
+    pub opened_at: Option<DateTime<Utc>>,
+    /// Minutes after opening a candidate may still start.
+    pub late_entry_minutes: u32,
+    /// Bank version papers are drawn from.
+    pub bank_version: String,
+    /// Registered candidates.
+    pub candidates: u32,
+}
+
+/// Register a candidate in a session; the paper is assembled at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterCandidateRequest {
+    /// Full name.
+    pub name: String,
+    /// 18-character ID number (check digit verified).
+    pub id_number: String,
+    /// Admission ticket number, unique, 4–32 of `[A-Za-z0-9-]`.
+    pub ticket: String,
+    /// Seat, `01` .. the session's seat count.
+    pub seat: String,
+}
+
+/// State of a candidate's paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PaperStatus {
+    /// Assembled, not yet opened by the candidate.
+    Pending,
+    /// Being answered.
+    Started,
+    /// Submitted and scored.
+    Submitted,
+    /// Never started before the deadline: absent (fail).
+    Absent,
+}
+
+/// A registered candidate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateView {
+    /// Candidate id.
+    pub id: i64,
+    /// Session.
+    pub session_id: i64,
+    /// Name.
+    pub name: String,
+    /// ID number, masked.
+    pub id_number_masked: String,
+    /// Gender from the ID number.
+    pub gender: Gender,
+    /// Ticket.
+    pub ticket: String,
+    /// Seat.
+    pub seat: String,
+    /// Paper state.
+    pub paper_status: PaperStatus,
+}
+
+/// One question as the candidate sees it: options in display order, no key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamQuestion {
+    /// Question number, 1-based.
+    pub no: u16,
+    /// Type.
+    pub kind: QuestionKind,
+    /// Text.
+    pub stem: String,
+    /// Options in display order (labelled A, B, ...); empty for judge questions.
+    pub options: Vec<String>,
+    /// Saved answer in display labels (`T`/`F` or letters), if any.
+    pub answer: Option<String>,
+    /// Sequence number of the saved answer (0 when none was saved).
+    pub seq: u64,
+}
+
+/// The candidate's view of their exam.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamView {
+    /// Name.
+    pub candidate_name: String,
+    /// Ticket.
+    pub ticket: String,
+    /// Seat.
+    pub seat: String,
+    /// Subject code.
+    pub subject: String,
+    /// Subject as printed.
+    pub subject_name: String,
+    /// Session title.
+    pub session_title: String,
+    /// Paper state.
+    pub status: PaperStatus,
+    /// Whether the invigilator has opened the session.
+    pub session_open: bool,
+    /// Scheduled start.
+    pub starts_at: DateTime<Utc>,
+    /// Server-authoritative end of this paper, once the session is open.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Server clock, for skew correction.
+    pub server_now: DateTime<Utc>,
+    /// Exam length.
+    pub duration_seconds: u32,
+    /// Questions; empty until the session is open.
+    pub questions: Vec<ExamQuestion>,
+    /// Result, once submitted (if the session shows scores).
+    pub result: Option<SubmitResult>,
+}
+
+/// Save (or clear) one answer. Idempotent: a `seq` not above the stored one changes nothing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveAnswerRequest {
+    /// Display labels (`T`/`F`, `A`, `ACD`); `null` clears the answer.
+    pub answer: Option<String>,
+    /// Client sequence number, increasing per question.
+    pub seq: u64,
+}
+
+/// Acknowledgement of a durable save.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveAnswerResponse {
+    /// Question number.
+    pub no: u16,
+    /// The answer now stored (display labels).
+    pub answer: Option<String>,
+    /// Sequence number now stored.
+    pub seq: u64,
+    /// False when the request was a replay or older than the stored answer.
+    pub applied: bool,
+    /// Server clock.
+    pub server_now: DateTime<Utc>,
+    /// Current deadline.
+    pub deadline: DateTime<Utc>,
+}
+
+/// Outcome of a submitted paper.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmitResult {
+    /// Points earned.
+    pub score: f64,
+    /// Points available.
+    pub max_score: f64,
+    /// Points needed to pass.
+    pub pass_mark: f64,
+    /// Whether the pass mark was reached.
+    pub passed: bool,
+    /// Questions left blank.
+    pub unanswered: u32,
+    /// Submitted by the server at the deadline.
+    pub auto_submitted: bool,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// One question of a candidate's result, in the bank's own option labels.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionResult {
+    /// Question number on the paper.
+    pub no: u16,
+    /// Bank question id.
+    pub question_id: String,
+    /// Candidate's answer (bank labels).
+    pub answer: Option<String>,
+    /// The same answer as the candidate saw it on screen (display labels).
+    pub shown_answer: Option<String>,
+    /// Key (bank labels).
+    pub correct: String,
+    /// Points earned.
+    pub points: f64,
+}
+
+/// One candidate's result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateResult {
+    /// Ticket.
+    pub ticket: String,
+    /// Name.
+    pub name: String,
+    /// Seat.
+    pub seat: String,
+    /// Paper state.
+    pub status: PaperStatus,
+    /// Points, once scored.
+    pub score: Option<f64>,
+    /// Passed the theory exam.
+    pub passed: bool,
+    /// Submission time.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Submitted by the server at the deadline.
+    pub auto_submitted: bool,
+    /// Per question (empty until scored).
+    pub questions: Vec<QuestionResult>,
+}
+
+/// Results of a session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionResults {
+    /// Session id.
+    pub session_id: i64,
+    /// Subject code.
+    pub subject: String,
+    /// Points needed to pass.
+    pub pass_mark: f64,
+    /// Per candidate, by seat.
+    pub candidates: Vec<CandidateResult>,
+}
+
+/// Tenths of a point as points.
+pub fn points(tenths: u32) -> f64 {
+    f64::from(tenths) / 10.0
+}

@@ -1,0 +1,119 @@
+//! Exam sessions, their candidates and results.
+
+use actix_web::{get, post, web};
+use question_bank::wire::{
+    CandidateView, CreateSessionRequest, ErrorBody, RegisterCandidateRequest, SessionResults,
+    SessionView,
+};
+
+use crate::auth::{Permission, Principal};
+use crate::error::ApiResult;
+use crate::service::{results as result_service, sessions, AppState};
+
+/// Schedule a session.
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = CreateSessionRequest, security(("bearer" = [])),
+    responses((status = 200, body = SessionView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/sessions")]
+pub async fn create(
+    state: web::Data<AppState>,
+    who: Principal,
+    body: web::Json<CreateSessionRequest>,
+) -> ApiResult<web::Json<SessionView>> {
+    who.require(Permission::ManageSessions)?;
+    Ok(web::Json(
+        sessions::create_session(&state, &who, body.into_inner()).await?,
+    ))
+}
+
+/// List sessions, newest first.
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SessionView>), (status = 403, body = ErrorBody)))]
+#[get("/sessions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    who: Principal,
+) -> ApiResult<web::Json<Vec<SessionView>>> {
+    who.require(Permission::ViewSessions)?;
+    Ok(web::Json(sessions::list_sessions(&state).await?))
+}
+
+/// One session.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id")),
+    responses((status = 200, body = SessionView), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SessionView>> {
+    who.require(Permission::ViewSessions)?;
+    Ok(web::Json(
+        sessions::session_view(&state, id.into_inner()).await?,
+    ))
+}
+
+/// Open the session: every paper's clock starts now.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/open", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id")),
+    responses((status = 200, body = SessionView), (status = 409, body = ErrorBody)))]
+#[post("/sessions/{id}/open")]
+pub async fn open(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SessionView>> {
+    who.require(Permission::ManageSessions)?;
+    Ok(web::Json(
+        sessions::open_session(&state, &who, id.into_inner()).await?,
+    ))
+}
+
+/// Register a candidate; their paper is assembled immediately.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/candidates", tag = "sessions", request_body = RegisterCandidateRequest,
+    security(("bearer" = [])), params(("id" = i64, Path, description = "Session id")),
+    responses((status = 200, body = CandidateView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates")]
+pub async fn register_candidate(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i64>,
+    body: web::Json<RegisterCandidateRequest>,
+) -> ApiResult<web::Json<CandidateView>> {
+    who.require(Permission::ManageSessions)?;
+    Ok(web::Json(
+        sessions::register_candidate(&state, &who, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Candidates of a session.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/candidates", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id")),
+    responses((status = 200, body = Vec<CandidateView>), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/candidates")]
+pub async fn list_candidates(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<CandidateView>>> {
+    who.require(Permission::ViewSessions)?;
+    Ok(web::Json(
+        sessions::list_candidates(&state, id.into_inner()).await?,
+    ))
+}
+
+/// Results: per candidate score, and per question the answer and key in bank labels.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/results", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id")),
+    responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/results")]
+pub async fn results(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SessionResults>> {
+    who.require(Permission::ViewResults)?;
+    Ok(web::Json(
+        result_service::session_results(&state, id.into_inner()).await?,
+    ))
+}

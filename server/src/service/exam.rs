@@ -1,0 +1,341 @@
+//! Sitting a paper: view, start, save answers, submit; and marking, shared with the
+//! sweeper and the results.
+
+use std::sync::Arc;
+
+use question_bank::wire::{
+    points, ExamQuestion, ExamView, PaperStatus, SaveAnswerRequest, SaveAnswerResponse,
+    SubmitResult,
+};
+use question_bank::{score_paper, Answer, Bank, Blueprint, Paper, ScoreReport};
+
+use super::sessions::{load_session, session_blueprint};
+use super::AppState;
+use crate::clock::{now_millis, to_datetime, Millis};
+use crate::error::{ApiError, ApiResult};
+use crate::store::exams::{AnswerRow, ExamRow, Marked, SaveOutcome};
+use crate::store::sessions::{paper_status, SessionRow};
+
+/// A paper with the bank version and blueprint it belongs to.
+pub(crate) struct LoadedPaper {
+    pub paper: Paper,
+    pub bank: Arc<Bank>,
+    pub blueprint: Blueprint,
+}
+
+pub(crate) async fn load_paper(
+    state: &AppState,
+    exam: &ExamRow,
+    session: &SessionRow,
+) -> anyhow::Result<LoadedPaper> {
+    let paper: Paper = serde_json::from_str(&exam.paper_json)?;
+    let bank = state.catalog.version(&paper.bank_version.0).await?;
+    Ok(LoadedPaper {
+        paper,
+        bank,
+        blueprint: session_blueprint(session)?,
+    })
+}
+
+impl LoadedPaper {
+    /// Stored answers (bank labels) by position; unparsable rows are an internal error.
+    pub fn bank_answers(&self, rows: &[AnswerRow]) -> anyhow::Result<Vec<Option<Answer>>> {
+        let mut out = vec![None; self.paper.questions.len()];
+        for row in rows {
+            let idx = usize::try_from(row.question_no - 1)?;
+            let (Some(slot), Some(text)) = (out.get_mut(idx), row.answer.as_deref()) else {
+                continue;
+            };
+            let q = self
+                .bank
+                .get(&self.paper.questions[idx].id)
+                .ok_or_else(|| anyhow::anyhow!("question missing"))?;
+            *slot = Some(Answer::parse(q.kind, q.options.len(), text)?);
+        }
+        Ok(out)
+    }
+
+    /// Mark stored answers.
+    pub fn mark(&self, rows: &[AnswerRow]) -> anyhow::Result<ScoreReport> {
+        Ok(score_paper(
+            &self.bank,
+            &self.blueprint,
+            &self.paper,
+            &self.bank_answers(rows)?,
+        )?)
+    }
+}
+
+fn marked(report: &ScoreReport) -> Marked {
+    Marked {
+        score_tenths: report.total_tenths,
+        passed: report.passed,
+        unanswered: report.unanswered as u32,
+    }
+}
+
+async fn load_exam(state: &AppState, candidate_id: i64) -> ApiResult<(ExamRow, SessionRow)> {
+    let exam = state
+        .store
+        .exam(candidate_id)
+        .await?
+        .ok_or(ApiError::NotFound("考生"))?;
+    let session = load_session(state, exam.session_id).await?;
+    Ok((exam, session))
+}
+
+fn submit_result(exam: &ExamRow, blueprint: &Blueprint, max_tenths: u32) -> Option<SubmitResult> {
+    Some(SubmitResult {
+        score: points(u32::try_from(exam.score_tenths?).ok()?),
+        max_score: points(max_tenths),
+        pass_mark: points(blueprint.pass_mark_tenths),
+        passed: exam.passed?,
+        unanswered: u32::try_from(exam.unanswered?).ok()?,
+        auto_submitted: exam.auto_submitted,
+        submitted_at: to_datetime(exam.submitted_at?),
+    })
+}
+
+/// The candidate's view of their exam; questions only while it is being answered.
+pub async fn exam_view(state: &AppState, candidate_id: i64) -> ApiResult<ExamView> {
+    let (exam, session) = load_exam(state, candidate_id).await?;
+    let loaded = load_paper(state, &exam, &session).await?;
+    let status = paper_status(&exam.status);
+    let questions = if status == PaperStatus::Started {
+        let rows = state.store.answers(exam.paper_id).await?;
+        display_questions(&loaded, &rows)?
+    } else {
+        Vec::new()
+    };
+    let max_tenths = loaded
+        .paper
+        .questions
+        .iter()
+        .filter_map(|pq| loaded.bank.get(&pq.id))
+        .map(|q| q.points_tenths)
+        .sum();
+    Ok(ExamView {
+        candidate_name: exam.name.clone(),
+        ticket: exam.ticket.clone(),
+        seat: exam.seat.clone(),
+        subject: session.subject.clone(),
+        subject_name: session.subject()?.name_zh(),
+        session_title: session.title.clone(),
+        status,
+        session_open: session.opened_at.is_some(),
+        starts_at: to_datetime(session.starts_at),
+        deadline: exam.deadline_at.map(to_datetime),
+        server_now: to_datetime(now_millis()),
+        duration_seconds: u32::try_from(session.duration_seconds).map_err(anyhow::Error::from)?,
+        questions,
+        result: submit_result(&exam, &loaded.blueprint, max_tenths),
+    })
+}
+
+fn display_questions(
+    loaded: &LoadedPaper,
+    rows: &[AnswerRow],
+) -> anyhow::Result<Vec<ExamQuestion>> {
+    let answers = loaded.bank_answers(rows)?;
+    loaded
+        .paper
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, pq)| {
+            let q = loaded
+                .bank
+                .get(&pq.id)
+                .ok_or_else(|| anyhow::anyhow!("question {} missing", pq.id))?;
+            let options = pq
+                .order
+                .iter()
+                .map(|&b| q.options[usize::from(b)].clone())
+                .collect();
+            let seq = rows
+                .iter()
+                .find(|r| r.question_no == i as i64 + 1)
+                .map_or(0, |r| r.seq);
+            Ok(ExamQuestion {
+                no: u16::try_from(i + 1)?,
+                kind: q.kind,
+                stem: q.stem.clone(),
+                options,
+                answer: answers[i].map(|a| pq.to_display(a).to_wire()),
+                seq: u64::try_from(seq)?,
+            })
+        })
+        .collect()
+}
+
+/// Start (or resume) the paper once the session is open; late starters are refused after
+/// the late-entry window.
+pub async fn start_exam(state: &AppState, candidate_id: i64) -> ApiResult<ExamView> {
+    let (exam, session) = load_exam(state, candidate_id).await?;
+    let now = now_millis();
+    match (paper_status(&exam.status), session.opened_at) {
+        (PaperStatus::Submitted | PaperStatus::Absent, _) => {
+            return Err(ApiError::conflict("paper_submitted", "试卷已提交"));
+        }
+        (_, None) => {
+            return Err(ApiError::conflict(
+                "session_not_open",
+                "考试尚未开始，请等待监考人员开考",
+            ))
+        }
+        (PaperStatus::Pending, Some(opened)) => {
+            if now > opened + session.late_entry_minutes * 60_000 {
+                return Err(ApiError::conflict(
+                    "late_entry_closed",
+                    "已超过开考后允许入场的时间，不能参加本场考试",
+                ));
+            }
+            if exam.deadline_at.is_some_and(|d| now >= d) {
+                return Err(ApiError::conflict("deadline_passed", "考试时间已结束"));
+            }
+            state.store.start_paper(exam.paper_id, now).await?;
+            tracing::info!(candidate_id, paper_id = exam.paper_id, "paper started");
+        }
+        (PaperStatus::Started, Some(_)) => {}
+    }
+    exam_view(state, candidate_id).await
+}
+
+/// Save one answer; acknowledged only after the transaction is durable.
+pub async fn save_answer(
+    state: &AppState,
+    candidate_id: i64,
+    no: u16,
+    req: SaveAnswerRequest,
+) -> ApiResult<SaveAnswerResponse> {
+    let (exam, session) = load_exam(state, candidate_id).await?;
+    if no == 0 || i64::from(no) > exam.question_count {
+        return Err(ApiError::invalid(
+            "invalid_question_number",
+            format!("题号应为 1–{}", exam.question_count),
+        ));
+    }
+    if req.seq == 0 || req.seq > i64::MAX as u64 {
+        return Err(ApiError::invalid("invalid_seq", "seq 必须为正整数"));
+    }
+    let loaded = load_paper(state, &exam, &session).await?;
+    let pq = &loaded.paper.questions[usize::from(no - 1)];
+    let q = loaded
+        .bank
+        .get(&pq.id)
+        .ok_or_else(|| anyhow::anyhow!("question {} missing", pq.id))?;
+    let bank_answer = match req
+        .answer
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(text) => {
+            let shown = Answer::parse(q.kind, q.options.len(), text)
+                .map_err(|e| ApiError::invalid("invalid_answer", e.to_string()))?;
+            Some(pq.to_bank(shown).to_wire())
+        }
+    };
+    let outcome = state
+        .store
+        .save_answer(
+            exam.paper_id,
+            i64::from(no),
+            bank_answer.as_deref(),
+            req.seq as i64,
+            now_millis(),
+        )
+        .await?;
+    match outcome {
+        SaveOutcome::Saved {
+            applied,
+            answer,
+            seq,
+            deadline,
+        } => {
+            let shown = match answer {
+                Some(text) => Some(
+                    pq.to_display(
+                        Answer::parse(q.kind, q.options.len(), &text)
+                            .map_err(anyhow::Error::from)?,
+                    )
+                    .to_wire(),
+                ),
+                None => None,
+            };
+            Ok(SaveAnswerResponse {
+                no,
+                answer: shown,
+                seq: u64::try_from(seq).map_err(anyhow::Error::from)?,
+                applied,
+                server_now: to_datetime(now_millis()),
+                deadline: to_datetime(deadline),
+            })
+        }
+        SaveOutcome::NotStarted => Err(ApiError::conflict("paper_not_started", "试卷尚未开始作答")),
+        SaveOutcome::Closed => Err(ApiError::conflict(
+            "paper_submitted",
+            "试卷已提交，不能再修改答案",
+        )),
+        SaveOutcome::DeadlinePassed => Err(ApiError::conflict(
+            "deadline_passed",
+            "考试时间已结束，答案未保存",
+        )),
+    }
+}
+
+/// Submit and score. Idempotent: submitting a submitted paper returns its result. A paper
+/// past its deadline is submitted as a time-out.
+pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<SubmitResult> {
+    let (exam, session) = load_exam(state, candidate_id).await?;
+    match paper_status(&exam.status) {
+        PaperStatus::Pending => {
+            return Err(ApiError::conflict("paper_not_started", "试卷尚未开始作答"))
+        }
+        PaperStatus::Absent => return Err(ApiError::conflict("paper_submitted", "已记为缺考")),
+        PaperStatus::Started => {
+            let now = now_millis();
+            let auto = exam.deadline_at.is_some_and(|d| now >= d);
+            submit_paper(state, &exam, &session, now, auto).await?;
+        }
+        PaperStatus::Submitted => {}
+    }
+    let (exam, session) = load_exam(state, candidate_id).await?;
+    let loaded = load_paper(state, &exam, &session).await?;
+    let max = loaded
+        .paper
+        .questions
+        .iter()
+        .filter_map(|pq| loaded.bank.get(&pq.id))
+        .map(|q| q.points_tenths)
+        .sum();
+    submit_result(&exam, &loaded.blueprint, max)
+        .ok_or_else(|| anyhow::anyhow!("submitted paper has no score").into())
+}
+
+/// Mark and store a started paper. Shared by the candidate's submit and the sweeper.
+pub(crate) async fn submit_paper(
+    state: &AppState,
+    exam: &ExamRow,
+    session: &SessionRow,
+    now: Millis,
+    auto: bool,
+) -> anyhow::Result<Option<Marked>> {
+    let loaded = load_paper(state, exam, session).await?;
+    let result = state
+        .store
+        .submit_paper(exam.paper_id, now, auto, |rows| {
+            Ok(marked(&loaded.mark(rows)?))
+        })
+        .await?;
+    if let Some(m) = result {
+        tracing::info!(
+            paper_id = exam.paper_id,
+            auto,
+            score_tenths = m.score_tenths,
+            "paper submitted"
+        );
+    }
+    Ok(result)
+}

@@ -1,0 +1,30 @@
+//! Application services: each public function is one use case, composing the pure domain
+//! (`question_bank`) with the store. Handlers call exactly one of these.
+
+pub mod catalog;
+pub mod exam;
+pub mod login;
+pub mod results;
+pub mod sessions;
+pub mod sweeper;
+pub mod users;
+
+use std::sync::Arc;
+
+use crate::auth::TokenKeys;
+use crate::config::Settings;
+use crate::store::Store;
+pub use catalog::Catalog;
+
+/// Shared state of a running server.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database.
+    pub store: Store,
+    /// Bank versions.
+    pub catalog: Arc<Catalog>,
+    /// Token keys.
+    pub keys: TokenKeys,
+    /// Settings.
+    pub settings: Arc<Settings>,
+}

@@ -1,0 +1,248 @@
+//! Scheduling sessions, registering candidates (assembling their papers), opening sessions.
+
+use question_bank::wire::{
+    CandidateView, CreateSessionRequest, RegisterCandidateRequest, SessionView,
+};
+use question_bank::{assemble_paper, Blueprint, IdNumber, Subject};
+
+use super::AppState;
+use crate::auth::Principal;
+use crate::clock::now_millis;
+use crate::error::{ApiError, ApiResult};
+use crate::store::sessions::{NewCandidate, NewSession, SessionRow};
+
+/// Most seats a session may have.
+pub const MAX_SEATS: u16 = 10_000;
+
+/// Schedule a session for a subject, with the standard blueprint over the current bank.
+pub async fn create_session(
+    state: &AppState,
+    by: &Principal,
+    req: CreateSessionRequest,
+) -> ApiResult<SessionView> {
+    let title = req.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "invalid_title",
+            "考试名称不能为空且不超过 100 字",
+        ));
+    }
+    let subject: Subject =
+        req.subject
+            .parse()
+            .map_err(|e: question_bank::subject::UnknownSubject| {
+                ApiError::invalid("invalid_subject", e.to_string())
+            })?;
+    if !(1..=MAX_SEATS).contains(&req.seats) {
+        return Err(ApiError::invalid(
+            "invalid_seats",
+            format!("座位数应为 1–{MAX_SEATS}"),
+        ));
+    }
+    let mut blueprint = Blueprint::standard(subject);
+    if let Some(d) = req.duration_seconds {
+        if !(1..=8 * 3600).contains(&d) {
+            return Err(ApiError::invalid(
+                "invalid_duration",
+                "考试时长应为 1 秒到 8 小时",
+            ));
+        }
+        blueprint.duration_seconds = d;
+    }
+    let late_entry_minutes = req.late_entry_minutes.unwrap_or(30);
+    if late_entry_minutes > 8 * 60 {
+        return Err(ApiError::invalid(
+            "invalid_late_entry",
+            "迟到限制不能超过 8 小时",
+        ));
+    }
+    let bank = state.catalog.current();
+    if let Some(short) = blueprint.shortfalls(&bank).into_iter().next() {
+        return Err(ApiError::invalid("bank_too_small", short.to_string()));
+    }
+    let blueprint_json = serde_json::to_string(&blueprint).map_err(anyhow::Error::from)?;
+    let id = state
+        .store
+        .create_session(NewSession {
+            title,
+            subject,
+            starts_at: req.starts_at.timestamp_millis(),
+            duration_seconds: blueprint.duration_seconds,
+            seats: req.seats,
+            late_entry_minutes,
+            bank_version: &bank.version().0,
+            blueprint_json: &blueprint_json,
+            created_by: by.id,
+            now: now_millis(),
+        })
+        .await?;
+    state
+        .store
+        .audit(&by.name, "session.create", &format!("session:{id}"), title)
+        .await?;
+    tracing::info!(session_id = id, subject = %subject, "session scheduled");
+    session_view(state, id).await
+}
+
+/// One session.
+pub async fn session_view(state: &AppState, id: i64) -> ApiResult<SessionView> {
+    Ok(load_session(state, id).await?.view()?)
+}
+
+/// Every session.
+pub async fn list_sessions(state: &AppState) -> ApiResult<Vec<SessionView>> {
+    let rows = state.store.list_sessions().await?;
+    Ok(rows
+        .iter()
+        .map(SessionRow::view)
+        .collect::<anyhow::Result<_>>()?)
+}
+
+pub(crate) async fn load_session(state: &AppState, id: i64) -> ApiResult<SessionRow> {
+    state
+        .store
+        .session(id)
+        .await?
+        .ok_or(ApiError::NotFound("考试场次"))
+}
+
+/// The blueprint a session's papers follow.
+pub(crate) fn session_blueprint(session: &SessionRow) -> anyhow::Result<Blueprint> {
+    Ok(serde_json::from_str(&session.blueprint_json)?)
+}
+
+fn valid_ticket(t: &str) -> bool {
+    (4..=32).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// Normalise a seat to at least two digits (`7` → `07`) within `1..=seats`.
+fn parse_seat(seat: &str, seats: i64) -> ApiResult<String> {
+    let n: i64 = seat
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid("invalid_seat", format!("座位号 `{seat}` 应为数字")))?;
+    if !(1..=seats).contains(&n) {
+        return Err(ApiError::invalid(
+            "invalid_seat",
+            format!("座位号应在 01–{seats:02} 之间"),
+        ));
+    }
+    Ok(format!("{n:02}"))
+}
+
+/// Register a candidate and assemble their paper now, so the start of the exam does no
+/// assembly work.
+pub async fn register_candidate(
+    state: &AppState,
+    by: &Principal,
+    session_id: i64,
+    req: RegisterCandidateRequest,
+) -> ApiResult<CandidateView> {
+    let session = load_session(state, session_id).await?;
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(ApiError::invalid(
+            "invalid_name",
+            "姓名不能为空且不超过 50 字",
+        ));
+    }
+    let id_number: IdNumber =
+        req.id_number
+            .parse()
+            .map_err(|e: question_bank::id_number::IdNumberError| {
+                ApiError::invalid("invalid_id_number", e.to_string())
+            })?;
+    let ticket = req.ticket.trim();
+    if !valid_ticket(ticket) {
+        return Err(ApiError::invalid(
+            "invalid_ticket",
+            "准考证号应为 4–32 位字母、数字或连字符",
+        ));
+    }
+    let seat = parse_seat(&req.seat, session.seats)?;
+    let bank = state.catalog.version(&session.bank_version).await?;
+    let blueprint = session_blueprint(&session)?;
+    let seed: u64 = rand::random();
+    let paper = assemble_paper(&bank, &blueprint, seed)
+        .map_err(|e| ApiError::invalid("bank_too_small", e.to_string()))?;
+    let paper_json = serde_json::to_string(&paper).map_err(anyhow::Error::from)?;
+    let id = state
+        .store
+        .register_candidate(NewCandidate {
+            session_id,
+            name,
+            id_number: id_number.as_str(),
+            gender: id_number.gender(),
+            ticket,
+            seat: &seat,
+            paper_json: &paper_json,
+            question_count: paper.questions.len(),
+            deadline: session.deadline(),
+            now: now_millis(),
+        })
+        .await?;
+    state
+        .store
+        .audit(
+            &by.name,
+            "candidate.register",
+            &format!("candidate:{id}"),
+            &format!("session:{session_id} seat:{seat}"),
+        )
+        .await?;
+    let rows = state.store.list_candidates(session_id).await?;
+    rows.iter()
+        .find(|c| c.id == id)
+        .map(|c| c.view())
+        .ok_or_else(|| anyhow::anyhow!("candidate {id} vanished").into())
+}
+
+/// Candidates of a session.
+pub async fn list_candidates(state: &AppState, session_id: i64) -> ApiResult<Vec<CandidateView>> {
+    load_session(state, session_id).await?;
+    Ok(state
+        .store
+        .list_candidates(session_id)
+        .await?
+        .iter()
+        .map(|c| c.view())
+        .collect())
+}
+
+/// Open a session: the clock starts for everyone in it.
+pub async fn open_session(
+    state: &AppState,
+    by: &Principal,
+    session_id: i64,
+) -> ApiResult<SessionView> {
+    load_session(state, session_id).await?;
+    if !state.store.open_session(session_id, now_millis()).await? {
+        return Err(ApiError::conflict("session_already_open", "考试已经开始"));
+    }
+    state
+        .store
+        .audit(
+            &by.name,
+            "session.open",
+            &format!("session:{session_id}"),
+            "",
+        )
+        .await?;
+    tracing::info!(session_id, "session opened");
+    session_view(state, session_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seats_are_normalised_and_bounded() {
+        assert_eq!(parse_seat("7", 12).unwrap(), "07");
+        assert_eq!(parse_seat("012", 12).unwrap(), "12");
+        assert!(parse_seat("13", 12).is_err());
+        assert!(parse_seat("0", 12).is_err());
+        assert!(parse_seat("A1", 12).is_err());
+        assert!(valid_ticket("D0001-01") && !valid_ticket("ab") && !valid_ticket("票号1234"));
+    }
+}

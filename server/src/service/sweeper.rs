@@ -1,0 +1,53 @@
+//! 自动交卷: the background job that submits papers whose time ran out, whether or not a
+//! terminal is still connected, and records never-started papers as absent.
+
+use std::time::Duration;
+
+use super::exam::submit_paper;
+use super::sessions::load_session;
+use super::AppState;
+use crate::clock::now_millis;
+
+/// Papers handled per pass; the next pass continues.
+const BATCH: i64 = 500;
+
+/// One pass: returns how many papers were closed.
+pub async fn auto_submit_expired(state: &AppState) -> anyhow::Result<usize> {
+    let now = now_millis();
+    let due = state.store.expired_papers(now, BATCH).await?;
+    let mut closed = 0;
+    for (paper_id, status) in due {
+        if status == "pending" {
+            if state.store.mark_absent(paper_id).await? {
+                tracing::info!(paper_id, "paper recorded absent");
+                closed += 1;
+            }
+            continue;
+        }
+        let Some(exam) = state.store.exam_by_paper(paper_id).await? else {
+            continue;
+        };
+        let session = load_session(state, exam.session_id).await?;
+        if submit_paper(state, &exam, &session, now, true)
+            .await?
+            .is_some()
+        {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// Run passes forever, every `interval`. Errors are logged and the loop goes on.
+pub async fn run(state: AppState, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match auto_submit_expired(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "sweeper closed papers"),
+            Err(e) => tracing::error!(error = ?e, "sweeper pass failed"),
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! A candidate's paper: opening it, saving answers, submitting, and the sweeper's queries.
+
+use sqlx::{Sqlite, Transaction};
+
+use super::Store;
+use crate::clock::Millis;
+
+/// What a candidate's terminal needs in one read.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExamRow {
+    /// Candidate id.
+    pub candidate_id: i64,
+    /// Name.
+    pub name: String,
+    /// ID number (for login comparison only).
+    pub id_number: String,
+    /// Ticket.
+    pub ticket: String,
+    /// Seat.
+    pub seat: String,
+    /// Session id.
+    pub session_id: i64,
+    /// Paper id.
+    pub paper_id: i64,
+    /// Paper JSON.
+    pub paper_json: String,
+    /// Questions on the paper.
+    pub question_count: i64,
+    /// Paper status.
+    pub status: String,
+    /// Deadline.
+    pub deadline_at: Option<Millis>,
+    /// Submission time.
+    pub submitted_at: Option<Millis>,
+    /// Auto-submitted.
+    pub auto_submitted: bool,
+    /// Score, tenths.
+    pub score_tenths: Option<i64>,
+    /// Passed.
+    pub passed: Option<bool>,
+    /// Unanswered at submission.
+    pub unanswered: Option<i64>,
+}
+
+/// A stored answer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AnswerRow {
+    /// Paper id.
+    pub paper_id: i64,
+    /// 1-based question number.
+    pub question_no: i64,
+    /// Bank-label answer, `None` when cleared.
+    pub answer: Option<String>,
+    /// Sequence number.
+    pub seq: i64,
+}
+
+/// Outcome of a save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Stored (or already stored with this or a later seq); the current row.
+    Saved {
+        /// Whether this request changed anything.
+        applied: bool,
+        /// Current answer.
+        answer: Option<String>,
+        /// Current seq.
+        seq: i64,
+        /// Deadline.
+        deadline: Millis,
+    },
+    /// The paper is not started (session not open or candidate not started).
+    NotStarted,
+    /// Already submitted or absent.
+    Closed,
+    /// Time is up.
+    DeadlinePassed,
+}
+
+/// A marked paper, ready to store.
+#[derive(Debug, Clone, Copy)]
+pub struct Marked {
+    /// Score, tenths.
+    pub score_tenths: u32,
+    /// Passed.
+    pub passed: bool,
+    /// Unanswered questions.
+    pub unanswered: u32,
+}
+
+const EXAM_COLUMNS: &str = "c.id AS candidate_id, c.name, c.id_number, c.ticket, c.seat, c.session_id,
+    p.id AS paper_id, p.paper_json, p.question_count, p.status, p.deadline_at, p.submitted_at, p.auto_submitted,
+    p.score_tenths, p.passed, p.unanswered";
+
+impl Store {
+    /// The exam of the candidate holding `ticket`.
+    #[tracing::instrument(skip_all)]
+    pub async fn exam_by_ticket(&self, ticket: &str) -> sqlx::Result<Option<ExamRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE c.ticket = ?"
+        ))
+        .bind(ticket)
+        .fetch_optional(&self.reader)
+        .await
+    }
+
+    /// The exam of a candidate.
+    #[tracing::instrument(skip_all)]
+    pub async fn exam(&self, candidate_id: i64) -> sqlx::Result<Option<ExamRow>> {
+        sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE c.id = ?"))
+            .bind(candidate_id)
+            .fetch_optional(&self.reader)
+            .await
+    }
+
+    /// Every exam of a session, by seat.
+    #[tracing::instrument(skip_all)]
+    pub async fn session_exams(&self, session_id: i64) -> sqlx::Result<Vec<ExamRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id
+             WHERE c.session_id = ? ORDER BY length(c.seat), c.seat"
+        ))
+        .bind(session_id)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Current answers of a paper.
+    #[tracing::instrument(skip_all)]
+    pub async fn answers(&self, paper_id: i64) -> sqlx::Result<Vec<AnswerRow>> {
+        sqlx::query_as("SELECT paper_id, question_no, answer, seq FROM answers WHERE paper_id = ? ORDER BY question_no")
+            .bind(paper_id)
+            .fetch_all(&self.reader)
+            .await
+    }
+
+    /// Current answers of every paper in a session.
+    #[tracing::instrument(skip_all)]
+    pub async fn session_answers(&self, session_id: i64) -> sqlx::Result<Vec<AnswerRow>> {
+        sqlx::query_as(
+            "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM answers a JOIN papers p ON p.id = a.paper_id
+             WHERE p.session_id = ? ORDER BY a.paper_id, a.question_no",
+        )
+        .bind(session_id)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Start a pending paper (the candidate opened it). No-op if already started.
+    #[tracing::instrument(skip_all)]
+    pub async fn start_paper(&self, paper_id: i64, now: Millis) -> sqlx::Result<()> {
+        sqlx::query("UPDATE papers SET status = 'started', started_at = ? WHERE id = ? AND status = 'pending'")
+            .bind(now)
+            .bind(paper_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Save one answer durably. The deadline is checked inside the transaction against
+    /// `now`; a `seq` not above the stored one changes nothing (idempotent replays).
+    #[tracing::instrument(skip_all, fields(paper_id, no))]
+    pub async fn save_answer(
+        &self,
+        paper_id: i64,
+        no: i64,
+        answer: Option<&str>,
+        seq: i64,
+        now: Millis,
+    ) -> sqlx::Result<SaveOutcome> {
+        let mut tx = self.writer.begin().await?;
+        let state: Option<(String, Option<Millis>)> =
+            sqlx::query_as("SELECT status, deadline_at FROM papers WHERE id = ?")
+                .bind(paper_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let deadline = match state {
+            Some((status, Some(deadline))) if status == "started" => deadline,
+            Some((status, _)) if status == "submitted" || status == "absent" => {
+                return Ok(SaveOutcome::Closed)
+            }
+            _ => return Ok(SaveOutcome::NotStarted),
+        };
+        if now >= deadline {
+            return Ok(SaveOutcome::DeadlinePassed);
+        }
+        let applied = sqlx::query(
+            "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer, seq = excluded.seq,
+               saved_at = excluded.saved_at
+             WHERE excluded.seq > answers.seq",
+        )
+        .bind(paper_id)
+        .bind(no)
+        .bind(answer)
+        .bind(seq)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if applied {
+            sqlx::query("INSERT INTO answer_events (paper_id, question_no, answer, seq, received_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(paper_id)
+                .bind(no)
+                .bind(answer)
+                .bind(seq)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let (answer, seq): (Option<String>, i64) = sqlx::query_as(
+            "SELECT answer, seq FROM answers WHERE paper_id = ? AND question_no = ?",
+        )
+        .bind(paper_id)
+        .bind(no)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(SaveOutcome::Saved {
+            applied,
+            answer,
+            seq,
+            deadline,
+        })
+    }
+
+    /// Submit a started paper: read its answers, mark them with `mark`, and store the
+    /// result, all in one transaction so no save can slip in between. Returns `None` if
+    /// the paper was not in the `started` state (already submitted, say).
+    #[tracing::instrument(skip_all, fields(paper_id, auto))]
+    pub async fn submit_paper<F>(
+        &self,
+        paper_id: i64,
+        now: Millis,
+        auto: bool,
+        mark: F,
+    ) -> anyhow::Result<Option<Marked>>
+    where
+        F: FnOnce(&[AnswerRow]) -> anyhow::Result<Marked>,
+    {
+        let mut tx = self.writer.begin().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM papers WHERE id = ?")
+            .bind(paper_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if status.as_deref() != Some("started") {
+            return Ok(None);
+        }
+        let answers = answers_in(&mut tx, paper_id).await?;
+        let marked = mark(&answers)?;
+        sqlx::query(
+            "UPDATE papers SET status = 'submitted', submitted_at = ?, auto_submitted = ?, score_tenths = ?, passed = ?,
+               unanswered = ?
+             WHERE id = ? AND status = 'started'",
+        )
+        .bind(now)
+        .bind(auto)
+        .bind(marked.score_tenths)
+        .bind(marked.passed)
+        .bind(marked.unanswered)
+        .bind(paper_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(marked))
+    }
+
+    /// Papers whose deadline has passed and that are still pending or started.
+    #[tracing::instrument(skip_all)]
+    pub async fn expired_papers(
+        &self,
+        now: Millis,
+        limit: i64,
+    ) -> sqlx::Result<Vec<(i64, String)>> {
+        sqlx::query_as(
+            "SELECT id, status FROM papers WHERE status IN ('pending', 'started') AND deadline_at <= ?
+             ORDER BY deadline_at LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.writer)
+        .await
+    }
+
+    /// Record a never-started paper past its deadline as absent (fail).
+    #[tracing::instrument(skip_all)]
+    pub async fn mark_absent(&self, paper_id: i64) -> sqlx::Result<bool> {
+        Ok(sqlx::query("UPDATE papers SET status = 'absent', score_tenths = 0, passed = 0 WHERE id = ? AND status = 'pending'")
+            .bind(paper_id)
+            .execute(&self.writer)
+            .await?
+            .rows_affected()
+            == 1)
+    }
+
+    /// The exam a paper belongs to.
+    #[tracing::instrument(skip_all)]
+    pub async fn exam_by_paper(&self, paper_id: i64) -> sqlx::Result<Option<ExamRow>> {
+        sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE p.id = ?"))
+            .bind(paper_id)
+            .fetch_optional(&self.reader)
+            .await
+    }
+}
+
+async fn answers_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    paper_id: i64,
+) -> sqlx::Result<Vec<AnswerRow>> {
+    sqlx::query_as("SELECT paper_id, question_no, answer, seq FROM answers WHERE paper_id = ? ORDER BY question_no")
+        .bind(paper_id)
+        .fetch_all(&mut **tx)
+        .await
+}

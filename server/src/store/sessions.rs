@@ -1,0 +1,311 @@
+//! Exam sessions and the candidates registered in them (with their papers).
+
+use question_bank::wire::{CandidateView, PaperStatus, SessionStatus, SessionView};
+use question_bank::{Gender, Subject};
+
+use super::{is_unique_violation, Store};
+use crate::clock::{to_datetime, Millis};
+use crate::error::ApiError;
+
+/// A session row with its candidate count.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Subject code.
+    pub subject: String,
+    /// Scheduled start.
+    pub starts_at: Millis,
+    /// Length.
+    pub duration_seconds: i64,
+    /// Seats.
+    pub seats: i64,
+    /// Late entry window.
+    pub late_entry_minutes: i64,
+    /// `scheduled` or `open`.
+    pub status: String,
+    /// When opened.
+    pub opened_at: Option<Millis>,
+    /// Bank version.
+    pub bank_version: String,
+    /// Blueprint JSON.
+    pub blueprint_json: String,
+    /// Registered candidates.
+    pub candidates: i64,
+}
+
+impl SessionRow {
+    /// Parsed subject.
+    pub fn subject(&self) -> anyhow::Result<Subject> {
+        Ok(self.subject.parse()?)
+    }
+
+    /// API view.
+    pub fn view(&self) -> anyhow::Result<SessionView> {
+        Ok(SessionView {
+            id: self.id,
+            title: self.title.clone(),
+            subject: self.subject.clone(),
+            subject_name: self.subject()?.name_zh(),
+            starts_at: to_datetime(self.starts_at),
+            duration_seconds: u32::try_from(self.duration_seconds)?,
+            seats: u16::try_from(self.seats)?,
+            status: if self.status == "open" {
+                SessionStatus::Open
+            } else {
+                SessionStatus::Scheduled
+            },
+            opened_at: self.opened_at.map(to_datetime),
+            late_entry_minutes: u32::try_from(self.late_entry_minutes)?,
+            bank_version: self.bank_version.clone(),
+            candidates: u32::try_from(self.candidates)?,
+        })
+    }
+
+    /// Deadline of a paper in this session, once it is open.
+    pub fn deadline(&self) -> Option<Millis> {
+        self.opened_at.map(|o| o + self.duration_seconds * 1000)
+    }
+}
+
+/// A new session.
+pub struct NewSession<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Subject.
+    pub subject: Subject,
+    /// Scheduled start.
+    pub starts_at: Millis,
+    /// Length.
+    pub duration_seconds: u32,
+    /// Seats.
+    pub seats: u16,
+    /// Late entry window.
+    pub late_entry_minutes: u32,
+    /// Bank version papers are drawn from.
+    pub bank_version: &'a str,
+    /// Blueprint JSON.
+    pub blueprint_json: &'a str,
+    /// Creating user.
+    pub created_by: i64,
+    /// Now.
+    pub now: Millis,
+}
+
+/// A candidate to register, with the paper already assembled.
+pub struct NewCandidate<'a> {
+    /// Session.
+    pub session_id: i64,
+    /// Name.
+    pub name: &'a str,
+    /// Validated ID number.
+    pub id_number: &'a str,
+    /// Gender.
+    pub gender: Gender,
+    /// Ticket.
+    pub ticket: &'a str,
+    /// Seat.
+    pub seat: &'a str,
+    /// Paper JSON.
+    pub paper_json: &'a str,
+    /// Questions on the paper.
+    pub question_count: usize,
+    /// Deadline if the session is already open.
+    pub deadline: Option<Millis>,
+    /// Now.
+    pub now: Millis,
+}
+
+/// A candidate row joined with the paper state.
+#[derive(Debug, sqlx::FromRow)]
+pub struct CandidateRow {
+    /// Id.
+    pub id: i64,
+    /// Session.
+    pub session_id: i64,
+    /// Name.
+    pub name: String,
+    /// ID number.
+    pub id_number: String,
+    /// Gender.
+    pub gender: String,
+    /// Ticket.
+    pub ticket: String,
+    /// Seat.
+    pub seat: String,
+    /// Paper status.
+    pub paper_status: String,
+}
+
+/// Parse a stored paper status.
+pub fn paper_status(s: &str) -> PaperStatus {
+    match s {
+        "started" => PaperStatus::Started,
+        "submitted" => PaperStatus::Submitted,
+        "absent" => PaperStatus::Absent,
+        _ => PaperStatus::Pending,
+    }
+}
+
+impl CandidateRow {
+    /// API view (ID number masked).
+    pub fn view(&self) -> CandidateView {
+        let masked = self
+            .id_number
+            .parse::<question_bank::IdNumber>()
+            .map_or_else(|_| "******".to_owned(), |i| i.masked());
+        CandidateView {
+            id: self.id,
+            session_id: self.session_id,
+            name: self.name.clone(),
+            id_number_masked: masked,
+            gender: if self.gender == "female" {
+                Gender::Female
+            } else {
+                Gender::Male
+            },
+            ticket: self.ticket.clone(),
+            seat: self.seat.clone(),
+            paper_status: paper_status(&self.paper_status),
+        }
+    }
+}
+
+const SESSION_COLUMNS: &str =
+    "s.id, s.title, s.subject, s.starts_at, s.duration_seconds, s.seats, s.late_entry_minutes,
+    s.status, s.opened_at, s.bank_version, s.blueprint_json,
+    (SELECT COUNT(*) FROM candidates c WHERE c.session_id = s.id) AS candidates";
+
+impl Store {
+    /// Schedule a session.
+    #[tracing::instrument(skip_all)]
+    pub async fn create_session(&self, s: NewSession<'_>) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO exam_sessions (title, subject, starts_at, duration_seconds, seats, late_entry_minutes, status,
+               opened_at, bank_version, blueprint_json, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(s.title)
+        .bind(s.subject.code())
+        .bind(s.starts_at)
+        .bind(s.duration_seconds)
+        .bind(s.seats)
+        .bind(s.late_entry_minutes)
+        .bind(s.bank_version)
+        .bind(s.blueprint_json)
+        .bind(s.created_by)
+        .bind(s.now)
+        .fetch_one(&self.writer)
+        .await
+    }
+
+    /// One session.
+    #[tracing::instrument(skip_all)]
+    pub async fn session(&self, id: i64) -> sqlx::Result<Option<SessionRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM exam_sessions s WHERE s.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await
+    }
+
+    /// Every session, newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_sessions(&self) -> sqlx::Result<Vec<SessionRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM exam_sessions s ORDER BY s.starts_at DESC, s.id DESC"
+        ))
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Open a scheduled session: the clock starts now for every paper in it.
+    /// Returns false if it was already open.
+    #[tracing::instrument(skip_all)]
+    pub async fn open_session(&self, id: i64, now: Millis) -> sqlx::Result<bool> {
+        let mut tx = self.writer.begin().await?;
+        let opened = sqlx::query("UPDATE exam_sessions SET status = 'open', opened_at = ? WHERE id = ? AND status = 'scheduled'")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if opened {
+            sqlx::query(
+                "UPDATE papers SET deadline_at = ?1 + (SELECT duration_seconds FROM exam_sessions WHERE id = ?2) * 1000
+                 WHERE session_id = ?2 AND status IN ('pending', 'started')",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(opened)
+    }
+
+    /// Register a candidate and store their paper in one transaction.
+    #[tracing::instrument(skip_all, fields(session = c.session_id))]
+    pub async fn register_candidate(&self, c: NewCandidate<'_>) -> Result<i64, ApiError> {
+        let conflict = |e: sqlx::Error| -> ApiError {
+            if is_unique_violation(&e, "ticket") {
+                ApiError::conflict("ticket_taken", format!("准考证号 {} 已被使用", c.ticket))
+            } else if is_unique_violation(&e, "seat") {
+                ApiError::conflict("seat_taken", format!("座位 {} 已有考生", c.seat))
+            } else if is_unique_violation(&e, "id_number") {
+                ApiError::conflict("already_registered", "该考生已在本场考试中登记")
+            } else {
+                e.into()
+            }
+        };
+        let mut tx = self.writer.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO candidates (session_id, name, id_number, gender, ticket, seat, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(c.session_id)
+        .bind(c.name)
+        .bind(c.id_number)
+        .bind(if c.gender == Gender::Female {
+            "female"
+        } else {
+            "male"
+        })
+        .bind(c.ticket)
+        .bind(c.seat)
+        .bind(c.now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(conflict)?;
+        sqlx::query(
+            "INSERT INTO papers (candidate_id, session_id, paper_json, question_count, status, deadline_at)
+             VALUES (?, ?, ?, ?, 'pending', ?)",
+        )
+        .bind(id)
+        .bind(c.session_id)
+        .bind(c.paper_json)
+        .bind(c.question_count as i64)
+        .bind(c.deadline)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Candidates of a session, by seat.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_candidates(&self, session_id: i64) -> sqlx::Result<Vec<CandidateRow>> {
+        sqlx::query_as(
+            "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status
+             FROM candidates c JOIN papers p ON p.candidate_id = c.id
+             WHERE c.session_id = ? ORDER BY length(c.seat), c.seat",
+        )
+        .bind(session_id)
+        .fetch_all(&self.reader)
+        .await
+    }
+}
