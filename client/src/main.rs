@@ -1,1 +1,62 @@
-fn main() {}
+//! `exam-client`: the candidate terminal and the headless load simulator.
+
+mod api;
+mod simulate;
+mod take;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "exam-client",
+    version,
+    about = "CraneExam 起重机作业人员考试系统 terminal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sit an exam in this terminal (line mode).
+    Take {
+        /// Server base URL.
+        #[arg(
+            long,
+            env = "CRANE_EXAM_SERVER",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        server: String,
+        /// Admission ticket number (准考证号).
+        #[arg(long)]
+        ticket: String,
+        /// ID number (身份证号码).
+        #[arg(long)]
+        id_number: String,
+    },
+    /// Run N headless terminals at once and verify every acknowledged answer.
+    Simulate(simulate::SimulateArgs),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Take {
+            server,
+            ticket,
+            id_number,
+        } => take::run(&server, &ticket, &id_number).await,
+        Command::Simulate(args) => {
+            let summary = simulate::run(args).await?;
+            println!("{}", serde_json::to_string(&summary)?);
+            if summary.answers_lost > 0
+                || summary.submitted < summary.terminals
+                || summary.errors > 0
+            {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+    }
+}

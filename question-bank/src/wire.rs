@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id_number::Gender;
-use crate::question::QuestionKind;
+pub use crate::question::QuestionKind;
 
 /// Who is calling: the role claim of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -390,4 +390,48 @@ pub struct SessionResults {
 /// Tenths of a point as points.
 pub fn points(tenths: u32) -> f64 {
     f64::from(tenths) / 10.0
+}
+
+/// A demo staff account in `demo.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoAccount {
+    /// Role.
+    pub role: Role,
+    /// Account name.
+    pub username: String,
+    /// Password (random, per start).
+    pub password: String,
+}
+
+/// A demo candidate in `demo.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoCandidate {
+    /// Name.
+    pub name: String,
+    /// Ticket.
+    pub ticket: String,
+    /// ID number.
+    pub id_number: String,
+    /// Seat.
+    pub seat: String,
+}
+
+/// `<data-dir>/demo.json`, written by `exam-server serve --demo`, read by `exam-client simulate`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoFile {
+    /// Where the server listens.
+    pub server: String,
+    /// Demo session id.
+    pub session_id: i64,
+    /// Staff accounts.
+    pub accounts: Vec<DemoAccount>,
+    /// Candidates.
+    pub candidates: Vec<DemoCandidate>,
+}
+
+impl DemoFile {
+    /// The account of a role.
+    pub fn account(&self, role: Role) -> Option<&DemoAccount> {
+        self.accounts.iter().find(|a| a.role == role)
+    }
 }

@@ -3,50 +3,14 @@
 
 use chrono::{NaiveDate, Utc};
 use question_bank::id_number::synthesize;
-use question_bank::wire::{CreateSessionRequest, RegisterCandidateRequest, Role};
-use serde::{Deserialize, Serialize};
+use question_bank::wire::{
+    CreateSessionRequest, DemoAccount, DemoCandidate, DemoFile, RegisterCandidateRequest, Role,
+};
 
 use crate::auth::password::{hash_password_blocking, random_password};
 use crate::auth::Principal;
 use crate::service::{sessions, AppState};
 use crate::startup::write_private;
-
-/// A demo staff account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DemoAccount {
-    /// Role.
-    pub role: Role,
-    /// Account name.
-    pub username: String,
-    /// Password (random, per start).
-    pub password: String,
-}
-
-/// A demo candidate.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DemoCandidate {
-    /// Name.
-    pub name: String,
-    /// Ticket.
-    pub ticket: String,
-    /// ID number.
-    pub id_number: String,
-    /// Seat.
-    pub seat: String,
-}
-
-/// Contents of `demo.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DemoFile {
-    /// Where the server listens.
-    pub server: String,
-    /// Demo session id.
-    pub session_id: i64,
-    /// Staff accounts.
-    pub accounts: Vec<DemoAccount>,
-    /// Candidates.
-    pub candidates: Vec<DemoCandidate>,
-}
 
 const NAMES: [&str; 12] = [
     "张伟", "王芳", "李强", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏", "徐刚", "孙悦",

@@ -1,6 +1,7 @@
 //! The role matrix: which role may do what. Every handler asks here; nowhere else decides.
 
 use std::future::{ready, Ready};
+use std::marker::PhantomData;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use question_bank::wire::Role;
@@ -57,12 +58,6 @@ impl Principal {
             Err(ApiError::Forbidden)
         }
     }
-
-    /// The candidate id, for endpoints only candidates reach.
-    pub fn candidate_id(&self) -> Result<i64, ApiError> {
-        self.require(Permission::TakeExam)?;
-        Ok(self.id)
-    }
 }
 
 impl FromRequest for Principal {
@@ -89,6 +84,58 @@ impl FromRequest for Principal {
                 })
             }),
         })
+    }
+}
+
+/// A permission as a type, so handlers state it in their signature.
+pub trait Grant {
+    /// The permission required.
+    const PERMISSION: Permission;
+}
+
+macro_rules! grants {
+    ($($name:ident),*) => {$(
+        #[doc = concat!("Type-level [`Permission::", stringify!($name), "`].")]
+        pub struct $name;
+        impl Grant for $name {
+            const PERMISSION: Permission = Permission::$name;
+        }
+    )*};
+}
+
+/// Marker types for [`Authorized`].
+pub mod can {
+    use super::{Grant, Permission};
+    grants!(
+        ManageUsers,
+        ManageSessions,
+        ViewSessions,
+        ViewResults,
+        TakeExam
+    );
+}
+
+/// A caller holding permission `P`. Put it before any body extractor: the role check then
+/// runs first, so a denied role gets 403 whatever it sent.
+pub struct Authorized<P: Grant> {
+    /// The caller.
+    pub principal: Principal,
+    _permission: PhantomData<P>,
+}
+
+impl<P: Grant> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = Ready<Result<Authorized<P>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload).into_inner();
+        ready(principal.and_then(|p| {
+            p.require(P::PERMISSION)?;
+            Ok(Authorized {
+                principal: p,
+                _permission: PhantomData,
+            })
+        }))
     }
 }
 

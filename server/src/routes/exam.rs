@@ -5,7 +5,7 @@ use question_bank::wire::{
     ErrorBody, ExamView, SaveAnswerRequest, SaveAnswerResponse, SubmitResult,
 };
 
-use crate::auth::Principal;
+use crate::auth::policy::{can, Authorized};
 use crate::error::ApiResult;
 use crate::service::{exam, AppState};
 
@@ -13,20 +13,22 @@ use crate::service::{exam, AppState};
 #[utoipa::path(get, path = "/api/v1/exam", tag = "exam", security(("bearer" = [])),
     responses((status = 200, body = ExamView), (status = 403, body = ErrorBody)))]
 #[get("/exam")]
-pub async fn view(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<ExamView>> {
-    Ok(web::Json(
-        exam::exam_view(&state, who.candidate_id()?).await?,
-    ))
+pub async fn view(
+    state: web::Data<AppState>,
+    who: Authorized<can::TakeExam>,
+) -> ApiResult<web::Json<ExamView>> {
+    Ok(web::Json(exam::exam_view(&state, who.principal.id).await?))
 }
 
 /// Start (or resume) my paper once the session is open.
 #[utoipa::path(post, path = "/api/v1/exam/start", tag = "exam", security(("bearer" = [])),
     responses((status = 200, body = ExamView), (status = 409, body = ErrorBody)))]
 #[post("/exam/start")]
-pub async fn start(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<ExamView>> {
-    Ok(web::Json(
-        exam::start_exam(&state, who.candidate_id()?).await?,
-    ))
+pub async fn start(
+    state: web::Data<AppState>,
+    who: Authorized<can::TakeExam>,
+) -> ApiResult<web::Json<ExamView>> {
+    Ok(web::Json(exam::start_exam(&state, who.principal.id).await?))
 }
 
 /// Save one answer. Returns only after the answer is durable.
@@ -36,18 +38,12 @@ pub async fn start(state: web::Data<AppState>, who: Principal) -> ApiResult<web:
 #[put("/exam/answers/{no}")]
 pub async fn save_answer(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Authorized<can::TakeExam>,
     no: web::Path<u16>,
     body: web::Json<SaveAnswerRequest>,
 ) -> ApiResult<web::Json<SaveAnswerResponse>> {
     Ok(web::Json(
-        exam::save_answer(
-            &state,
-            who.candidate_id()?,
-            no.into_inner(),
-            body.into_inner(),
-        )
-        .await?,
+        exam::save_answer(&state, who.principal.id, no.into_inner(), body.into_inner()).await?,
     ))
 }
 
@@ -57,9 +53,9 @@ pub async fn save_answer(
 #[post("/exam/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Authorized<can::TakeExam>,
 ) -> ApiResult<web::Json<SubmitResult>> {
     Ok(web::Json(
-        exam::submit_exam(&state, who.candidate_id()?).await?,
+        exam::submit_exam(&state, who.principal.id).await?,
     ))
 }

@@ -6,7 +6,7 @@ use question_bank::wire::{
     SessionView,
 };
 
-use crate::auth::{Permission, Principal};
+use crate::auth::policy::{can, Authorized};
 use crate::error::ApiResult;
 use crate::service::{results as result_service, sessions, AppState};
 
@@ -16,12 +16,11 @@ use crate::service::{results as result_service, sessions, AppState};
 #[post("/sessions")]
 pub async fn create(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Authorized<can::ManageSessions>,
     body: web::Json<CreateSessionRequest>,
 ) -> ApiResult<web::Json<SessionView>> {
-    who.require(Permission::ManageSessions)?;
     Ok(web::Json(
-        sessions::create_session(&state, &who, body.into_inner()).await?,
+        sessions::create_session(&state, &who.principal, body.into_inner()).await?,
     ))
 }
 
@@ -31,9 +30,8 @@ pub async fn create(
 #[get("/sessions")]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Principal,
+    _who: Authorized<can::ViewSessions>,
 ) -> ApiResult<web::Json<Vec<SessionView>>> {
-    who.require(Permission::ViewSessions)?;
     Ok(web::Json(sessions::list_sessions(&state).await?))
 }
 
@@ -44,10 +42,9 @@ pub async fn list(
 #[get("/sessions/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    who: Principal,
+    _who: Authorized<can::ViewSessions>,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<SessionView>> {
-    who.require(Permission::ViewSessions)?;
     Ok(web::Json(
         sessions::session_view(&state, id.into_inner()).await?,
     ))
@@ -60,12 +57,11 @@ pub async fn get(
 #[post("/sessions/{id}/open")]
 pub async fn open(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Authorized<can::ManageSessions>,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<SessionView>> {
-    who.require(Permission::ManageSessions)?;
     Ok(web::Json(
-        sessions::open_session(&state, &who, id.into_inner()).await?,
+        sessions::open_session(&state, &who.principal, id.into_inner()).await?,
     ))
 }
 
@@ -76,13 +72,13 @@ pub async fn open(
 #[post("/sessions/{id}/candidates")]
 pub async fn register_candidate(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Authorized<can::ManageSessions>,
     id: web::Path<i64>,
     body: web::Json<RegisterCandidateRequest>,
 ) -> ApiResult<web::Json<CandidateView>> {
-    who.require(Permission::ManageSessions)?;
     Ok(web::Json(
-        sessions::register_candidate(&state, &who, id.into_inner(), body.into_inner()).await?,
+        sessions::register_candidate(&state, &who.principal, id.into_inner(), body.into_inner())
+            .await?,
     ))
 }
 
@@ -93,10 +89,9 @@ pub async fn register_candidate(
 #[get("/sessions/{id}/candidates")]
 pub async fn list_candidates(
     state: web::Data<AppState>,
-    who: Principal,
+    _who: Authorized<can::ViewSessions>,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Vec<CandidateView>>> {
-    who.require(Permission::ViewSessions)?;
     Ok(web::Json(
         sessions::list_candidates(&state, id.into_inner()).await?,
     ))
@@ -109,10 +104,9 @@ pub async fn list_candidates(
 #[get("/sessions/{id}/results")]
 pub async fn results(
     state: web::Data<AppState>,
-    who: Principal,
+    _who: Authorized<can::ViewResults>,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<SessionResults>> {
-    who.require(Permission::ViewResults)?;
     Ok(web::Json(
         result_service::session_results(&state, id.into_inner()).await?,
     ))

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web};
 use question_bank::wire::{CreateUserRequest, ErrorBody, UserView};
 
-use crate::auth::{Permission, Principal};
+use crate::auth::policy::{can, Authorized};
 use crate::error::ApiResult;
 use crate::service::{users, AppState};
 
@@ -13,12 +13,11 @@ use crate::service::{users, AppState};
 #[post("/users")]
 pub async fn create(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Authorized<can::ManageUsers>,
     body: web::Json<CreateUserRequest>,
 ) -> ApiResult<web::Json<UserView>> {
-    who.require(Permission::ManageUsers)?;
     Ok(web::Json(
-        users::create_user(&state, &who, body.into_inner()).await?,
+        users::create_user(&state, &who.principal, body.into_inner()).await?,
     ))
 }
 
@@ -28,8 +27,7 @@ pub async fn create(
 #[get("/users")]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Principal,
+    _who: Authorized<can::ManageUsers>,
 ) -> ApiResult<web::Json<Vec<UserView>>> {
-    who.require(Permission::ManageUsers)?;
     Ok(web::Json(users::list_users(&state).await?))
 }

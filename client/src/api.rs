@@ -1,0 +1,196 @@
+//! Typed HTTP client for the exam server's API.
+
+use std::time::Duration;
+
+use question_bank::wire::{
+    CandidateLoginRequest, CandidateView, ErrorBody, ExamView, LoginRequest,
+    RegisterCandidateRequest, SaveAnswerRequest, SaveAnswerResponse, SessionResults, SubmitResult,
+    TokenResponse,
+};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// What can go wrong talking to the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No answer: connection refused, reset, timed out. Worth retrying.
+    #[error("无法连接服务器 server unreachable: {0}")]
+    Unreachable(#[from] reqwest::Error),
+    /// The server answered with an error.
+    #[error("{status}: {} ({})", body.message, body.code)]
+    Server {
+        /// HTTP status.
+        status: StatusCode,
+        /// Error body.
+        body: ErrorBody,
+    },
+}
+
+impl ApiError {
+    /// Stable error code, if the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Server { body, .. } => Some(&body.code),
+            ApiError::Unreachable(_) => None,
+        }
+    }
+
+    /// Whether retrying the same request may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Unreachable(_) => true,
+            ApiError::Server { status, .. } => {
+                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+            }
+        }
+    }
+}
+
+/// A client bound to one server and (after sign-in) one token.
+#[derive(Clone)]
+pub struct Api {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Api {
+    /// Client for `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Api {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("static client configuration");
+        Api {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+            token: None,
+        }
+    }
+
+    /// A copy of this client with its own token, sharing the connection pool.
+    pub fn with_token(&self, token: String) -> Api {
+        Api {
+            token: Some(token),
+            ..self.clone()
+        }
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp.json().await?);
+        }
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+            code: "http_error".to_owned(),
+            message: text.chars().take(200).collect(),
+        });
+        Err(ApiError::Server { status, body })
+    }
+
+    /// Staff sign-in; returns a client holding the token.
+    pub async fn staff_login(&self, username: &str, password: &str) -> Result<Api, ApiError> {
+        let req = LoginRequest {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        };
+        let t: TokenResponse = self
+            .call(Method::POST, "/api/v1/auth/login", Some(&req))
+            .await?;
+        Ok(self.with_token(t.token))
+    }
+
+    /// Candidate sign-in; returns a client holding the token.
+    pub async fn candidate_login(&self, ticket: &str, id_number: &str) -> Result<Api, ApiError> {
+        let req = CandidateLoginRequest {
+            ticket: ticket.to_owned(),
+            id_number: id_number.to_owned(),
+        };
+        let t: TokenResponse = self
+            .call(Method::POST, "/api/v1/auth/candidate", Some(&req))
+            .await?;
+        Ok(self.with_token(t.token))
+    }
+
+    /// My exam.
+    pub async fn exam(&self) -> Result<ExamView, ApiError> {
+        self.call::<(), _>(Method::GET, "/api/v1/exam", None).await
+    }
+
+    /// Start or resume my paper.
+    pub async fn start(&self) -> Result<ExamView, ApiError> {
+        self.call::<(), _>(Method::POST, "/api/v1/exam/start", None)
+            .await
+    }
+
+    /// Save one answer (display labels; `None` clears).
+    pub async fn save_answer(
+        &self,
+        no: u16,
+        answer: Option<String>,
+        seq: u64,
+    ) -> Result<SaveAnswerResponse, ApiError> {
+        self.call(
+            Method::PUT,
+            &format!("/api/v1/exam/answers/{no}"),
+            Some(&SaveAnswerRequest { answer, seq }),
+        )
+        .await
+    }
+
+    /// Submit my paper.
+    pub async fn submit(&self) -> Result<SubmitResult, ApiError> {
+        self.call::<(), _>(Method::POST, "/api/v1/exam/submit", None)
+            .await
+    }
+
+    /// Candidates of a session (staff).
+    pub async fn candidates(&self, session_id: i64) -> Result<Vec<CandidateView>, ApiError> {
+        self.call::<(), _>(
+            Method::GET,
+            &format!("/api/v1/sessions/{session_id}/candidates"),
+            None,
+        )
+        .await
+    }
+
+    /// Register a candidate (examiner).
+    pub async fn register_candidate(
+        &self,
+        session_id: i64,
+        req: &RegisterCandidateRequest,
+    ) -> Result<CandidateView, ApiError> {
+        self.call(
+            Method::POST,
+            &format!("/api/v1/sessions/{session_id}/candidates"),
+            Some(req),
+        )
+        .await
+    }
+
+    /// Results of a session (examiner, certifier).
+    pub async fn results(&self, session_id: i64) -> Result<SessionResults, ApiError> {
+        self.call::<(), _>(
+            Method::GET,
+            &format!("/api/v1/sessions/{session_id}/results"),
+            None,
+        )
+        .await
+    }
+}
