@@ -1,0 +1,127 @@
+//! A whole exam day through the real binaries.
+
+use e2e_tests::{run_client, Server};
+use question_bank::wire::{DemoFile, Role};
+use serde_json::Value;
+
+#[test]
+fn demo_seeds_every_role_and_twelve_seats() {
+    let server = Server::start_demo();
+    let demo: DemoFile =
+        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    for role in [Role::Admin, Role::Examiner, Role::Assessor, Role::Certifier] {
+        let account = demo
+            .account(role)
+            .unwrap_or_else(|| panic!("no {role:?} account"));
+        assert!(account.password.len() >= 16);
+    }
+    let seats: Vec<_> = demo.candidates.iter().map(|c| c.seat.as_str()).collect();
+    assert_eq!(
+        seats,
+        ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+    );
+    for c in &demo.candidates {
+        assert!(
+            c.id_number.parse::<question_bank::IdNumber>().is_ok(),
+            "{} has a valid ID number",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn twelve_terminals_sit_concurrently_and_nothing_acknowledged_is_lost() {
+    let server = Server::start_demo();
+    let demo = server.demo_file();
+    let (ok, stdout, stderr) = run_client(
+        &[
+            "simulate",
+            "--server",
+            &server.url,
+            "--demo-file",
+            demo.to_str().unwrap(),
+            "--terminals",
+            "12",
+            "--think-ms",
+            "5",
+        ],
+        None,
+    );
+    assert!(ok, "simulate failed\nstdout: {stdout}\nstderr: {stderr}");
+    let last = stdout.lines().last().expect("summary line");
+    let summary: Value = serde_json::from_str(last).expect("last line is JSON");
+    assert_eq!(summary["terminals"], 12);
+    assert_eq!(summary["submitted"], 12);
+    assert_eq!(summary["answers_lost"], 0);
+    assert!(
+        summary["answers_acked"].as_u64().unwrap() >= 1200,
+        "{summary}"
+    );
+    for key in ["save_p50_ms", "save_p99_ms", "elapsed_s"] {
+        assert!(
+            summary[key].as_f64().is_some(),
+            "{key} missing in {summary}"
+        );
+    }
+}
+
+#[test]
+fn simulate_registers_extra_candidates_beyond_the_demo_twelve() {
+    let server = Server::start_demo();
+    let demo = server.demo_file();
+    let (ok, stdout, stderr) = run_client(
+        &[
+            "simulate",
+            "--server",
+            &server.url,
+            "--demo-file",
+            demo.to_str().unwrap(),
+            "--terminals",
+            "20",
+            "--think-ms",
+            "0",
+        ],
+        None,
+    );
+    assert!(ok, "simulate failed\nstdout: {stdout}\nstderr: {stderr}");
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (
+            summary["submitted"].as_u64(),
+            summary["answers_lost"].as_u64()
+        ),
+        (Some(20), Some(0))
+    );
+}
+
+#[test]
+fn a_candidate_sits_the_exam_in_the_line_terminal() {
+    let server = Server::start_demo();
+    let demo: DemoFile =
+        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let c = &demo.candidates[0];
+    // Question 1 is a judge question (papers start with 判断题): answer T, skip one, submit.
+    let (ok, stdout, stderr) = run_client(
+        &[
+            "take",
+            "--server",
+            &server.url,
+            "--ticket",
+            &c.ticket,
+            "--id-number",
+            &c.id_number,
+        ],
+        Some("T\n\ns\ny\n"),
+    );
+    assert!(ok, "take failed\nstdout: {stdout}\nstderr: {stderr}");
+    assert!(stdout.contains(&c.name), "identity shown: {stdout}");
+    assert!(stdout.contains("已保存"), "answer acknowledged: {stdout}");
+    assert!(
+        stdout.contains("还有 99 题未答"),
+        "unanswered count before submitting: {stdout}"
+    );
+    assert!(
+        stdout.contains("已交卷") && stdout.contains("成绩"),
+        "score shown: {stdout}"
+    );
+}
