@@ -16,6 +16,7 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::api::{Api, ApiError};
+use question_bank::wire::PaperStatus;
 
 /// Options of a simulation run.
 #[derive(Debug, Clone, clap::Args)]
@@ -86,7 +87,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
         .staff_login(&examiner.username, &examiner.password)
         .await
         .context("examiner sign-in")?;
-    let candidates = candidates_for(&staff, &demo, args.terminals, args.seed).await?;
+    let candidates = candidates_for(&staff, &demo, args.terminals).await?;
 
     let started = Instant::now();
     let mut set = JoinSet::new();
@@ -122,7 +123,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
             summary.answers_lost += log.acked.len();
             continue;
         };
-        if result.status == question_bank::wire::PaperStatus::Submitted {
+        if result.status == PaperStatus::Submitted {
             summary.submitted += 1;
         }
         for (no, (answer, _)) in &log.acked {
@@ -154,27 +155,38 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     (sorted[idx] * 100.0).round() / 100.0
 }
 
-/// The demo candidates, plus extra ones registered through the examiner API.
+/// The demo candidates whose papers are still open, plus extra candidates registered
+/// through the examiner API, so a rerun against the same server works.
 async fn candidates_for(
     staff: &Api,
     demo: &DemoFile,
     n: usize,
-    seed: u64,
 ) -> anyhow::Result<Vec<DemoCandidate>> {
-    let mut out: Vec<DemoCandidate> = demo.candidates.iter().take(n).cloned().collect();
-    if out.len() == n {
-        return Ok(out);
-    }
     let registered = staff
         .candidates(demo.session_id)
         .await
         .context("list candidates")?;
+    let open = |c: &DemoCandidate| {
+        registered.iter().any(|r| {
+            r.ticket == c.ticket
+                && matches!(r.paper_status, PaperStatus::Pending | PaperStatus::Started)
+        })
+    };
+    let mut out: Vec<DemoCandidate> = demo
+        .candidates
+        .iter()
+        .filter(|c| open(c))
+        .take(n)
+        .cloned()
+        .collect();
     let mut used: std::collections::HashSet<u32> = registered
         .iter()
         .filter_map(|c| c.seat.parse().ok())
         .collect();
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
-    let run: u32 = rng.random_range(0..0xffff);
+    // Identities must be new on every run (the seed only fixes answers and timing), so the
+    // run id is random: it picks the region code and sequence, `k` picks the birth date.
+    let run: u32 = rand::random();
+    let region = 110_000 + (run / 1000) % 800_000;
     let mut seat = 0u32;
     while out.len() < n {
         seat += 1;
@@ -182,22 +194,13 @@ async fn candidates_for(
             continue;
         }
         let k = out.len();
-        let birth = chrono::NaiveDate::from_ymd_opt(
-            1970 + (k % 30) as i32,
-            1 + (k % 12) as u32,
-            1 + (k % 28) as u32,
-        )
-        .expect("valid date");
-        let id_number = synthesize(
-            110_000 + rng.random_range(0..9999),
-            birth,
-            (k % 1000) as u16,
-        )
-        .to_string();
+        let birth = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).expect("valid date")
+            + chrono::Days::new(k as u64 % 15_000);
+        let id_number = synthesize(region, birth, (run % 1000) as u16).to_string();
         let req = RegisterCandidateRequest {
             name: format!("模拟考生{k:05}"),
             id_number: id_number.clone(),
-            ticket: format!("S{run:04X}{k:06}"),
+            ticket: format!("S{:06X}{k:06}", run & 0xff_ffff),
             seat: seat.to_string(),
         };
         let view = staff

@@ -379,3 +379,42 @@ async fn a_candidate_token_reaches_only_its_own_paper() {
         "B does not see A's answer"
     );
 }
+
+#[tokio::test]
+async fn late_candidates_are_refused_after_the_entry_window_but_others_resume() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let s = app
+        .create_session_with(&examiner, json!({"late_entry_minutes": 0}))
+        .await;
+    let a = app.register(&examiner, s.id, 1).await;
+    let b = app.register(&examiner, s.id, 2).await;
+    app.open(&examiner, s.id).await;
+    // A second session with the default 30-minute window, where a candidate starts in time.
+    let s2 = app.create_session(&examiner, 3600).await;
+    let resumer = app.register(&examiner, s2.id, 3).await;
+    app.open(&examiner, s2.id).await;
+    let token = app.candidate_token(&resumer.ticket, &id_number(3)).await;
+    let (status, _) = app.post("/api/v1/exam/start", &token, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    for (c, n) in [(a, 1), (b, 2)] {
+        let token = app.candidate_token(&c.ticket, &id_number(n)).await;
+        let (status, body) = app.post("/api/v1/exam/start", &token, json!({})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("late_entry_closed"))
+        );
+    }
+    // A started candidate signs in again (new terminal) and resumes with the same paper.
+    let (_, first) = app.get("/api/v1/exam", &token).await;
+    let token2 = app.candidate_token(&resumer.ticket, &id_number(3)).await;
+    let (status, again) = app.post("/api/v1/exam/start", &token2, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["questions"], first["questions"]);
+    assert_eq!(
+        again["deadline"], first["deadline"],
+        "re-login does not move the deadline"
+    );
+}

@@ -123,14 +123,17 @@ impl TestApp {
 
     /// Schedule a Q2 bridge session of `duration_seconds`.
     pub async fn create_session(&self, examiner: &str, duration_seconds: u32) -> SessionView {
-        let (status, body) = self
-            .post(
-                "/api/v1/sessions",
-                examiner,
-                json!({"title": "测试场次", "subject": "Q2-bridge", "starts_at": chrono::Utc::now(),
-                       "duration_seconds": duration_seconds, "seats": 30}),
-            )
-            .await;
+        self.create_session_with(examiner, json!({"duration_seconds": duration_seconds}))
+            .await
+    }
+
+    /// Schedule a Q2 bridge session with 30 seats, overriding fields with `extra`.
+    pub async fn create_session_with(&self, examiner: &str, extra: Value) -> SessionView {
+        let mut body = json!({"title": "测试场次", "subject": "Q2-bridge", "starts_at": chrono::Utc::now(), "seats": 30});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let (status, body) = self.post("/api/v1/sessions", examiner, body).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
     }
