@@ -6,6 +6,7 @@
 pub mod bank;
 pub mod blueprint;
 pub mod bundled;
+pub mod formats;
 pub mod id_number;
 pub mod paper;
 pub mod question;

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use exam_server::config::{Settings, EXAMPLE};
 use exam_server::startup::Application;
 use exam_server::{demo, telemetry};
-use question_bank::bank::parse_bank_toml;
+use question_bank::formats::parse_bank_toml;
 
 #[derive(Parser)]
 #[command(

@@ -55,6 +55,16 @@ impl LoadedPaper {
         Ok(out)
     }
 
+    /// Points available on the paper, tenths.
+    pub fn max_tenths(&self) -> u32 {
+        self.paper
+            .questions
+            .iter()
+            .filter_map(|pq| self.bank.get(&pq.id))
+            .map(|q| q.points_tenths)
+            .sum()
+    }
+
     /// Mark stored answers.
     pub fn mark(&self, rows: &[AnswerRow]) -> anyhow::Result<ScoreReport> {
         Ok(score_paper(
@@ -84,11 +94,11 @@ async fn load_exam(state: &AppState, candidate_id: i64) -> ApiResult<(ExamRow, S
     Ok((exam, session))
 }
 
-fn submit_result(exam: &ExamRow, blueprint: &Blueprint, max_tenths: u32) -> Option<SubmitResult> {
+fn submit_result(exam: &ExamRow, loaded: &LoadedPaper) -> Option<SubmitResult> {
     Some(SubmitResult {
         score: points(u32::try_from(exam.score_tenths?).ok()?),
-        max_score: points(max_tenths),
-        pass_mark: points(blueprint.pass_mark_tenths),
+        max_score: points(loaded.max_tenths()),
+        pass_mark: points(loaded.blueprint.pass_mark_tenths),
         passed: exam.passed?,
         unanswered: u32::try_from(exam.unanswered?).ok()?,
         auto_submitted: exam.auto_submitted,
@@ -107,13 +117,6 @@ pub async fn exam_view(state: &AppState, candidate_id: i64) -> ApiResult<ExamVie
     } else {
         Vec::new()
     };
-    let max_tenths = loaded
-        .paper
-        .questions
-        .iter()
-        .filter_map(|pq| loaded.bank.get(&pq.id))
-        .map(|q| q.points_tenths)
-        .sum();
     Ok(ExamView {
         candidate_name: exam.name.clone(),
         ticket: exam.ticket.clone(),
@@ -128,7 +131,7 @@ pub async fn exam_view(state: &AppState, candidate_id: i64) -> ApiResult<ExamVie
         server_now: to_datetime(now_millis()),
         duration_seconds: u32::try_from(session.duration_seconds).map_err(anyhow::Error::from)?,
         questions,
-        result: submit_result(&exam, &loaded.blueprint, max_tenths),
+        result: submit_result(&exam, &loaded),
     })
 }
 
@@ -303,14 +306,7 @@ pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<Submi
     }
     let (exam, session) = load_exam(state, candidate_id).await?;
     let loaded = load_paper(state, &exam, &session).await?;
-    let max = loaded
-        .paper
-        .questions
-        .iter()
-        .filter_map(|pq| loaded.bank.get(&pq.id))
-        .map(|q| q.points_tenths)
-        .sum();
-    submit_result(&exam, &loaded.blueprint, max)
+    submit_result(&exam, &loaded)
         .ok_or_else(|| anyhow::anyhow!("submitted paper has no score").into())
 }
 
