@@ -192,8 +192,8 @@ impl Blueprint {
         for &(area, a) in &areas {
             for kind in QuestionKind::ALL {
                 let exact = u32::from(a) * u32::from(self.kind_counts.of(kind));
-                let count = if total == 0 { 0 } else { exact / total };
-                let frac = if total == 0 { 0 } else { exact % total };
+                let count = exact.checked_div(total).unwrap_or(0);
+                let frac = exact.checked_rem(total).unwrap_or(0);
                 cells.push((
                     Cell {
                         area,
