@@ -57,10 +57,18 @@ pub struct Server {
 impl Server {
     /// `exam-server serve --demo` on a free port with a fresh data directory.
     pub fn start_demo() -> Server {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut child = Command::new(binary("exam-server"))
-            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir.path())
+        Server::start_in(tempfile::tempdir().expect("temp dir"), true)
+    }
+
+    /// `exam-server serve` on a free port over `data_dir`, seeding demo data if `demo`.
+    pub fn start_in(data_dir: tempfile::TempDir, demo: bool) -> Server {
+        let mut cmd = Command::new(binary("exam-server"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir.path());
+        if demo {
+            cmd.arg("--demo");
+        }
+        let mut child = cmd
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -86,6 +94,15 @@ impl Server {
             url,
             data_dir,
         }
+    }
+
+    /// Kill the process with SIGKILL (no shutdown, as in a power cut for the process) and
+    /// hand back its data directory.
+    pub fn kill_hard(mut self) -> tempfile::TempDir {
+        self.child.kill().expect("kill exam-server");
+        self.child.wait().expect("reap exam-server");
+        let placeholder = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.data_dir, placeholder)
     }
 
     /// `<data-dir>/demo.json`.
