@@ -297,15 +297,22 @@ pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<Submi
             return Err(ApiError::conflict("paper_not_started", "试卷尚未开始作答"))
         }
         PaperStatus::Absent => return Err(ApiError::conflict("paper_submitted", "已记为缺考")),
-        PaperStatus::Started => {
-            let now = now_millis();
-            let auto = exam.deadline_at.is_some_and(|d| now >= d);
-            submit_paper(state, &exam, &session, now, auto).await?;
-        }
-        PaperStatus::Submitted => {}
+        PaperStatus::Started | PaperStatus::Submitted => {}
     }
-    let (exam, session) = load_exam(state, candidate_id).await?;
     let loaded = load_paper(state, &exam, &session).await?;
+    let exam = if paper_status(&exam.status) == PaperStatus::Started {
+        let now = now_millis();
+        let auto = exam.deadline_at.is_some_and(|d| now >= d);
+        submit_paper(state, &exam, &loaded, now, auto).await?;
+        // Re-read the row for the stored score and submission time.
+        state
+            .store
+            .exam(candidate_id)
+            .await?
+            .ok_or(ApiError::NotFound("考生"))?
+    } else {
+        exam
+    };
     submit_result(&exam, &loaded)
         .ok_or_else(|| anyhow::anyhow!("submitted paper has no score").into())
 }
@@ -314,11 +321,10 @@ pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<Submi
 pub(crate) async fn submit_paper(
     state: &AppState,
     exam: &ExamRow,
-    session: &SessionRow,
+    loaded: &LoadedPaper,
     now: Millis,
     auto: bool,
 ) -> anyhow::Result<Option<Marked>> {
-    let loaded = load_paper(state, exam, session).await?;
     let result = state
         .store
         .submit_paper(exam.paper_id, now, auto, |rows| {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::exam::submit_paper;
+use super::exam::{load_paper, submit_paper};
 use super::sessions::load_session;
 use super::AppState;
 use crate::clock::now_millis;
@@ -28,7 +28,8 @@ pub async fn auto_submit_expired(state: &AppState) -> anyhow::Result<usize> {
             continue;
         };
         let session = load_session(state, exam.session_id).await?;
-        if submit_paper(state, &exam, &session, now, true)
+        let loaded = load_paper(state, &exam, &session).await?;
+        if submit_paper(state, &exam, &loaded, now, true)
             .await?
             .is_some()
         {

@@ -1,6 +1,6 @@
 //! A candidate's paper: opening it, saving answers, submitting, and the sweeper's queries.
 
-use sqlx::{Sqlite, Transaction};
+use sqlx::Sqlite;
 
 use super::Store;
 use crate::clock::Millis;
@@ -128,10 +128,7 @@ impl Store {
     /// Current answers of a paper.
     #[tracing::instrument(skip_all)]
     pub async fn answers(&self, paper_id: i64) -> sqlx::Result<Vec<AnswerRow>> {
-        sqlx::query_as("SELECT paper_id, question_no, answer, seq FROM answers WHERE paper_id = ? ORDER BY question_no")
-            .bind(paper_id)
-            .fetch_all(&self.reader)
-            .await
+        answers_of(&self.reader, paper_id).await
     }
 
     /// Current answers of every paper in a session.
@@ -247,7 +244,7 @@ impl Store {
         if status.as_deref() != Some("started") {
             return Ok(None);
         }
-        let answers = answers_in(&mut tx, paper_id).await?;
+        let answers = answers_of(&mut *tx, paper_id).await?;
         let marked = mark(&answers)?;
         sqlx::query(
             "UPDATE papers SET status = 'submitted', submitted_at = ?, auto_submitted = ?, score_tenths = ?, passed = ?,
@@ -304,12 +301,13 @@ impl Store {
     }
 }
 
-async fn answers_in(
-    tx: &mut Transaction<'_, Sqlite>,
-    paper_id: i64,
-) -> sqlx::Result<Vec<AnswerRow>> {
+/// Current answers of a paper, through any executor (a pool, or a transaction).
+async fn answers_of<'e, E>(executor: E, paper_id: i64) -> sqlx::Result<Vec<AnswerRow>>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
     sqlx::query_as("SELECT paper_id, question_no, answer, seq FROM answers WHERE paper_id = ? ORDER BY question_no")
         .bind(paper_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(executor)
         .await
 }
