@@ -29,27 +29,33 @@ fn demo_seeds_every_role_and_twelve_seats() {
     }
 }
 
-#[test]
-fn twelve_terminals_sit_concurrently_and_nothing_acknowledged_is_lost() {
+/// Run `exam-client simulate` against a fresh demo server; it must succeed. Returns the
+/// JSON summary from its last stdout line.
+fn simulate(terminals: u32, think_ms: u32) -> Value {
     let server = Server::start_demo();
     let demo = server.demo_file();
-    let (ok, stdout, stderr) = run_client(
-        &[
-            "simulate",
-            "--server",
-            &server.url,
-            "--demo-file",
-            demo.to_str().unwrap(),
-            "--terminals",
-            "12",
-            "--think-ms",
-            "5",
-        ],
-        None,
-    );
+    let (terminals, think_ms) = (terminals.to_string(), think_ms.to_string());
+    let args = [
+        "simulate",
+        "--server",
+        &server.url,
+        "--demo-file",
+        demo.to_str().unwrap(),
+    ];
+    let args = [
+        &args[..],
+        &["--terminals", &terminals, "--think-ms", &think_ms],
+    ]
+    .concat();
+    let (ok, stdout, stderr) = run_client(&args, None);
     assert!(ok, "simulate failed\nstdout: {stdout}\nstderr: {stderr}");
     let last = stdout.lines().last().expect("summary line");
-    let summary: Value = serde_json::from_str(last).expect("last line is JSON");
+    serde_json::from_str(last).expect("last line is JSON")
+}
+
+#[test]
+fn twelve_terminals_sit_concurrently_and_nothing_acknowledged_is_lost() {
+    let summary = simulate(12, 5);
     assert_eq!(summary["terminals"], 12);
     assert_eq!(summary["submitted"], 12);
     assert_eq!(summary["answers_lost"], 0);
@@ -67,24 +73,7 @@ fn twelve_terminals_sit_concurrently_and_nothing_acknowledged_is_lost() {
 
 #[test]
 fn simulate_registers_extra_candidates_beyond_the_demo_twelve() {
-    let server = Server::start_demo();
-    let demo = server.demo_file();
-    let (ok, stdout, stderr) = run_client(
-        &[
-            "simulate",
-            "--server",
-            &server.url,
-            "--demo-file",
-            demo.to_str().unwrap(),
-            "--terminals",
-            "20",
-            "--think-ms",
-            "0",
-        ],
-        None,
-    );
-    assert!(ok, "simulate failed\nstdout: {stdout}\nstderr: {stderr}");
-    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let summary = simulate(20, 0);
     assert_eq!(
         (
             summary["submitted"].as_u64(),

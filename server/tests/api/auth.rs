@@ -3,7 +3,7 @@ use question_bank::wire::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{spawn_app, JWT_SECRET, PASSWORD};
+use crate::helpers::{assert_error, spawn_app, JWT_SECRET, PASSWORD};
 
 #[tokio::test]
 async fn health_and_openapi_are_public_and_list_the_fixed_endpoints() {
@@ -37,10 +37,7 @@ async fn wrong_password_is_401_and_lockout_after_five_failures_is_429() {
                 Some(json!({"username": "examiner", "password": "nope"})),
             )
             .await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
-        );
+        assert_error(status, &body, StatusCode::UNAUTHORIZED, "bad_credentials");
     }
     // Locked: even the right password is refused now.
     let (status, body) = app
@@ -51,9 +48,11 @@ async fn wrong_password_is_401_and_lockout_after_five_failures_is_429() {
             Some(json!({"username": "examiner", "password": PASSWORD})),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    assert_error(
+        status,
+        &body,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
     );
     // Other accounts are unaffected.
     app.login(Role::Admin).await;
@@ -66,18 +65,12 @@ async fn expired_and_forged_tokens_are_rejected() {
         .issue(1, Role::Admin, "admin", chrono::Duration::minutes(-5))
         .unwrap();
     let (status, body) = app.get("/api/v1/users", &expired).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("token_expired"))
-    );
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "token_expired");
     let (forged, _) = TokenKeys::new(b"someone-else")
         .issue(1, Role::Admin, "admin", chrono::Duration::minutes(5))
         .unwrap();
     let (status, body) = app.get("/api/v1/users", &forged).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
-    );
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthenticated");
     let (status, _) = app.call(Method::GET, "/api/v1/users", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -89,9 +82,11 @@ async fn admin_creates_accounts_with_validation() {
     let (status, body) = app
         .post("/api/v1/users", &admin, json!({"username": "li.si", "password": "short", "role": "examiner", "display_name": "李四"}))
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password"))
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "weak_password",
     );
     let (status, body) = app
         .post("/api/v1/users", &admin, json!({"username": "li.si", "password": "long-enough-1", "role": "examiner", "display_name": "李四"}))
@@ -100,10 +95,7 @@ async fn admin_creates_accounts_with_validation() {
     let (status, body) = app
         .post("/api/v1/users", &admin, json!({"username": "li.si", "password": "long-enough-1", "role": "examiner", "display_name": "李四"}))
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("username_taken"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "username_taken");
     let (_, users) = app.get("/api/v1/users", &admin).await;
     assert_eq!(users.as_array().unwrap().len(), 5);
     assert!(

@@ -4,7 +4,7 @@ use question_bank::wire::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{eventually, id_number, spawn_app};
+use crate::helpers::{assert_error, eventually, id_number, spawn_app};
 
 fn question(exam: &Value, no: usize) -> &Value {
     &exam["questions"][no - 1]
@@ -37,10 +37,7 @@ async fn candidate_waits_until_session_opens() {
         (Some(false), Some(0))
     );
     let (status, body) = app.post("/api/v1/exam/start", &token, json!({})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("session_not_open"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "session_not_open");
     let (status, body) = app
         .put(
             "/api/v1/exam/answers/1",
@@ -48,10 +45,7 @@ async fn candidate_waits_until_session_opens() {
             json!({"answer": "T", "seq": 1}),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("paper_not_started"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "paper_not_started");
 }
 
 #[tokio::test]
@@ -61,10 +55,7 @@ async fn wrong_id_number_cannot_sign_in() {
     let s = app.create_session(&examiner, 3600).await;
     let c = app.register(&examiner, s.id, 1).await;
     let (status, body) = app.candidate_login(&c.ticket, &id_number(2)).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
-    );
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "bad_credentials");
     let (status, _) = app.candidate_login("NO-SUCH", &id_number(1)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -243,10 +234,7 @@ async fn submit_scores_and_results_use_bank_labels() {
             json!({"answer": "T", "seq": 1}),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("paper_submitted"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "paper_submitted");
 
     let results = app.results(&examiner, session).await;
     let certifier = app.login(Role::Certifier).await;
@@ -402,10 +390,7 @@ async fn late_candidates_are_refused_after_the_entry_window_but_others_resume() 
     for (c, n) in [(a, 1), (b, 2)] {
         let token = app.candidate_token(&c.ticket, &id_number(n)).await;
         let (status, body) = app.post("/api/v1/exam/start", &token, json!({})).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::CONFLICT, Some("late_entry_closed"))
-        );
+        assert_error(status, &body, StatusCode::CONFLICT, "late_entry_closed");
     }
     // A started candidate signs in again (new terminal) and resumes with the same paper.
     let (_, first) = app.get("/api/v1/exam", &token).await;

@@ -182,6 +182,16 @@ impl TestApp {
     }
 }
 
+/// Assert an error response: its HTTP status and its stable `code`.
+#[track_caller]
+pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (expected, Some(code)),
+        "{body}"
+    );
+}
+
 /// Poll `check` until it returns Some, or panic after `timeout`.
 pub async fn eventually<T, F, Fut>(timeout: Duration, mut check: F) -> T
 where

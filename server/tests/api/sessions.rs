@@ -2,7 +2,7 @@ use question_bank::wire::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{id_number, spawn_app};
+use crate::helpers::{assert_error, id_number, spawn_app};
 
 #[tokio::test]
 async fn bad_registrations_get_clear_4xx_and_store_nothing() {
@@ -96,10 +96,7 @@ async fn duplicate_ticket_seat_and_person_conflict() {
             json!({"name": "李四", "id_number": id_number(2), "ticket": first.ticket, "seat": "2"}),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("ticket_taken"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "ticket_taken");
     let (status, body) = app
         .post(
             &path,
@@ -107,10 +104,7 @@ async fn duplicate_ticket_seat_and_person_conflict() {
             json!({"name": "李四", "id_number": id_number(2), "ticket": "NEW-1", "seat": "01"}),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("seat_taken"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "seat_taken");
     let (status, body) = app
         .post(
             &path,
@@ -118,10 +112,7 @@ async fn duplicate_ticket_seat_and_person_conflict() {
             json!({"name": "张三", "id_number": id_number(1), "ticket": "NEW-2", "seat": "3"}),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("already_registered"))
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "already_registered");
 }
 
 #[tokio::test]
@@ -135,20 +126,16 @@ async fn unknown_subject_and_unknown_session_are_clear_errors() {
             json!({"title": "x", "subject": "Q9", "starts_at": chrono::Utc::now(), "seats": 10}),
         )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_subject"))
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_subject",
     );
     let (status, body) = app.get("/api/v1/sessions/999", &examiner).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("not_found"))
-    );
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     let (status, body) = app.get("/api/v1/no-such-thing", &examiner).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("not_found"))
-    );
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
 }
 
 #[tokio::test]
