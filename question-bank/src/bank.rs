@@ -90,6 +90,9 @@ pub struct BankFile {
     pub header: BankHeader,
     /// Its questions, in file order.
     pub questions: Vec<Question>,
+    /// Where each question starts in the file (line, or row for tabular formats), parallel
+    /// to `questions`, so later checks can point at it.
+    pub rows: Vec<usize>,
 }
 
 /// A validated, versioned set of questions from one or more bank files.
@@ -119,6 +122,7 @@ impl Bank {
         if !dups.is_empty() {
             return Err(BankErrors(dups));
         }
+        close_enemies(&mut questions)?;
         let canonical = serde_json::to_vec(&questions).expect("questions serialize");
         let digest = Sha256::digest(&canonical);
         let version = BankVersion(format!("bv-{}", &hex::encode(digest)[..16]));
@@ -192,4 +196,48 @@ impl Bank {
             .iter()
             .filter(move |q| subject.draws_from(q.scope))
     }
+}
+
+/// Check that every enemy names another existing question, then make the relation
+/// symmetric (each list sorted, deduplicated) so assembly only looks one way.
+fn close_enemies(questions: &mut [Question]) -> Result<(), BankErrors> {
+    let ids: HashMap<QuestionId, usize> = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.id.clone(), i))
+        .collect();
+    let mut issues = Vec::new();
+    let mut pairs = Vec::new();
+    for (i, q) in questions.iter().enumerate() {
+        for e in &q.enemies {
+            match ids.get(e) {
+                Some(&j) if j != i => pairs.push((i, j)),
+                Some(_) => issues.push(format!("题目 `{}` 不能把自己列为互斥题", q.id)),
+                None => issues.push(format!("题目 `{}` 的互斥题 `{e}` 不存在", q.id)),
+            }
+        }
+    }
+    if !issues.is_empty() {
+        return Err(BankErrors(
+            issues
+                .into_iter()
+                .map(|reason| BankIssue {
+                    file: "-".to_owned(),
+                    line: 0,
+                    column: None,
+                    field: "enemies".to_owned(),
+                    reason,
+                })
+                .collect(),
+        ));
+    }
+    for (i, j) in pairs {
+        let id = questions[i].id.clone();
+        questions[j].enemies.push(id);
+    }
+    for q in questions.iter_mut() {
+        q.enemies.sort();
+        q.enemies.dedup();
+    }
+    Ok(())
 }

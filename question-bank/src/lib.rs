@@ -6,12 +6,14 @@
 pub mod bank;
 pub mod blueprint;
 pub mod bundled;
+pub mod check;
 pub mod formats;
 pub mod id_number;
 pub mod paper;
 pub mod question;
 pub mod scoring;
 pub mod subject;
+pub mod syllabus;
 pub mod wire;
 
 #[cfg(test)]

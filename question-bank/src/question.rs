@@ -46,6 +46,32 @@ impl QuestionKind {
             QuestionKind::Multiple => "多选题",
         }
     }
+
+    /// Code used in files and on the wire: `judge`, `single`, `multiple`.
+    pub fn code(self) -> &'static str {
+        match self {
+            QuestionKind::Judge => "judge",
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+        }
+    }
+
+    /// Read a kind as authors write it: the code, the Chinese name with or without 题,
+    /// or the usual English words.
+    pub fn parse(text: &str) -> Option<QuestionKind> {
+        match text.trim().to_lowercase().as_str() {
+            "judge" | "判断题" | "判断" | "true/false" | "truefalse" | "tf" => {
+                Some(QuestionKind::Judge)
+            }
+            "single" | "单选题" | "单选" | "单项选择题" | "single choice" => {
+                Some(QuestionKind::Single)
+            }
+            "multiple" | "多选题" | "多选" | "多项选择题" | "multiple choice" => {
+                Some(QuestionKind::Multiple)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Content area; the theory paper is weighted 30/50/20 across them.
@@ -71,6 +97,25 @@ impl Area {
             Area::Basic => "基础知识",
             Area::Safety => "安全知识",
             Area::Law => "法规标准知识",
+        }
+    }
+
+    /// Code used in files and on the wire: `basic`, `safety`, `law`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Area::Basic => "basic",
+            Area::Safety => "safety",
+            Area::Law => "law",
+        }
+    }
+
+    /// Read an area as authors write it: the code or the Chinese name.
+    pub fn parse(text: &str) -> Option<Area> {
+        match text.trim().to_lowercase().as_str() {
+            "basic" | "基础知识" | "基础" => Some(Area::Basic),
+            "safety" | "安全知识" | "安全" => Some(Area::Safety),
+            "law" | "法规标准知识" | "法规标准" | "法规" => Some(Area::Law),
+            _ => None,
         }
     }
 }
@@ -249,6 +294,10 @@ pub struct Question {
     pub explanation: String,
     /// Standard or law clause the key rests on.
     pub reference: Option<String>,
+    /// Questions that give this one away (or are given away by it): never on one paper.
+    /// The relation is symmetric; the bank closes it when it loads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enemies: Vec<QuestionId>,
 }
 
 impl Serialize for Answer {

@@ -43,6 +43,7 @@ pub fn sample_bank(n: usize) -> Bank {
                         points_tenths: 10,
                         explanation: String::new(),
                         reference: None,
+                        enemies: Vec::new(),
                     });
                 }
             }

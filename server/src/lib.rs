@@ -2,6 +2,7 @@
 //! durable answer saves, server-side deadlines and automatic submission.
 
 pub mod auth;
+pub mod bank_cli;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -6,8 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use exam_server::config::{Settings, EXAMPLE};
 use exam_server::startup::Application;
-use exam_server::{demo, telemetry};
-use question_bank::formats::parse_bank_toml;
+use exam_server::{bank_cli, demo, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -61,10 +60,18 @@ enum ConfigCommand {
 
 #[derive(Subcommand)]
 enum BankCommand {
-    /// Validate bank files (TOML); without paths, the bundled banks.
+    /// Validate bank files (TOML); without paths, the bundled banks. Reports schema
+    /// errors, near-duplicate questions, topics outside the syllabus, pools too small for
+    /// the standard blueprint and uneven exposure.
     Check {
         /// Bank files.
         paths: Vec<PathBuf>,
+        /// Treat warnings as errors (CI does).
+        #[arg(long)]
+        strict: bool,
+        /// Print the coverage table (area × kind × difficulty, topics) per subject.
+        #[arg(long)]
+        coverage: bool,
     },
 }
 
@@ -95,8 +102,13 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bank {
-            command: BankCommand::Check { paths },
-        } => check_banks(&paths),
+            command:
+                BankCommand::Check {
+                    paths,
+                    strict,
+                    coverage,
+                },
+        } => bank_cli::check(&paths, strict, coverage),
     }
 }
 
@@ -127,51 +139,5 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     println!("exam-server listening on {url}");
     app.run_until_stopped().await?;
-    Ok(())
-}
-
-fn check_banks(paths: &[PathBuf]) -> anyhow::Result<()> {
-    let files: Vec<(String, String)> = if paths.is_empty() {
-        question_bank::bundled::FILES
-            .iter()
-            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-            .collect()
-    } else {
-        paths
-            .iter()
-            .map(|p| {
-                Ok((
-                    p.display().to_string(),
-                    std::fs::read_to_string(p).with_context(|| format!("read {}", p.display()))?,
-                ))
-            })
-            .collect::<anyhow::Result<_>>()?
-    };
-    let mut failed = false;
-    for (name, text) in &files {
-        match parse_bank_toml(name, text) {
-            Ok(f) => println!(
-                "{name}: {} ({}) {} questions OK",
-                f.header.id,
-                f.header.scope,
-                f.questions.len()
-            ),
-            Err(errors) => {
-                failed = true;
-                for issue in errors.0 {
-                    println!("{issue}");
-                }
-            }
-        }
-    }
-    if let Err(e) =
-        question_bank::Bank::from_toml_files(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-    {
-        if !failed {
-            print!("{e}");
-        }
-        failed = true;
-    }
-    anyhow::ensure!(!failed, "bank check failed");
     Ok(())
 }

@@ -43,6 +43,8 @@ struct RawQuestion {
     explanation: String,
     reference: Option<String>,
     points: Option<f64>,
+    #[serde(default)]
+    enemies: Vec<String>,
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -107,6 +109,7 @@ pub fn parse_bank_toml(file: &str, text: &str) -> Result<BankFile, BankErrors> {
     });
 
     let mut questions = Vec::with_capacity(raw.question.len());
+    let mut rows = Vec::with_capacity(raw.question.len());
     let mut seen = HashSet::new();
     for spanned in raw.question {
         let line = line_col(text, spanned.span().start).0;
@@ -177,6 +180,7 @@ pub fn parse_bank_toml(file: &str, text: &str) -> Result<BankFile, BankErrors> {
         if let (Some(kind), Some(area), Some(key), Some(points_tenths)) =
             (kind, area, key, points_tenths)
         {
+            rows.push(line);
             questions.push(Question {
                 id: QuestionId(q.id),
                 scope,
@@ -191,6 +195,7 @@ pub fn parse_bank_toml(file: &str, text: &str) -> Result<BankFile, BankErrors> {
                 points_tenths,
                 explanation: q.explanation,
                 reference: q.reference,
+                enemies: q.enemies.into_iter().map(QuestionId).collect(),
             });
         }
     }
@@ -202,6 +207,7 @@ pub fn parse_bank_toml(file: &str, text: &str) -> Result<BankFile, BankErrors> {
                 scope,
             },
             questions,
+            rows,
         })
     } else {
         Err(BankErrors(issues))
