@@ -99,10 +99,37 @@ pub struct Blueprint {
     pub pass_mark_tenths: u32,
     /// Marking of multiple-choice questions.
     pub scoring: ScoringRule,
+    /// Mean difficulty every paper must hit, so a session's papers are parallel forms.
+    #[serde(default)]
+    pub difficulty: DifficultyTarget,
+}
+
+/// Mean difficulty (1–5 scale) every paper must hit, in hundredths.
+///
+/// Every paper's mean lies within `tolerance / 2` of the target, so any two papers of a
+/// session differ by at most `tolerance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DifficultyTarget {
+    /// Target mean × 100 (e.g. 250 = 2.5); `None` targets the mean a random paper from the
+    /// pool would have.
+    #[serde(default)]
+    pub mean_centi: Option<u16>,
+    /// Largest difference between two papers' means × 100 (default 10 = 0.1).
+    pub tolerance_centi: u16,
+}
+
+impl Default for DifficultyTarget {
+    fn default() -> Self {
+        DifficultyTarget {
+            mean_centi: None,
+            tolerance_centi: 10,
+        }
+    }
 }
 
 /// A blueprint that cannot produce a paper.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BlueprintError {
     /// Weights must add up to 100.
     #[error("知识领域权重之和应为 100，实为 {0}")]
@@ -127,6 +154,44 @@ pub enum BlueprintError {
         /// Questions the blueprint needs.
         needed: u16,
     },
+    /// Enemy sets leave too few compatible questions for a cell.
+    #[error("{subject} 的{area}{kind}因互斥题（enemies）限制，无法凑足 {needed} 道，只能选出 {available} 道")]
+    EnemiesBlock {
+        /// Subject code.
+        subject: String,
+        /// Area name.
+        area: &'static str,
+        /// Kind name.
+        kind: &'static str,
+        /// Questions that could be placed.
+        available: usize,
+        /// Questions the blueprint needs.
+        needed: u16,
+    },
+    /// No paper from the pool has a mean difficulty within the tolerance of the target.
+    #[error("难度目标 {target:.2}±{half:.2} 无法达到：{subject} 的题库能组成的试卷平均难度在 {min:.2}–{max:.2} 之间（相差 {gap:.2}）")]
+    DifficultyUnreachable {
+        /// Subject code.
+        subject: String,
+        /// Target mean.
+        target: f64,
+        /// Allowed deviation of one paper.
+        half: f64,
+        /// Easiest possible paper's mean.
+        min: f64,
+        /// Hardest possible paper's mean.
+        max: f64,
+        /// How far the nearest reachable mean is from the allowed band.
+        gap: f64,
+    },
+    /// The difficulty target is outside the 1–5 scale or the tolerance is zero.
+    #[error("难度目标应在 1.00–5.00 之间且容差大于 0，收到 {mean:.2}±{tolerance:.2}")]
+    BadDifficulty {
+        /// Target mean.
+        mean: f64,
+        /// Tolerance between papers.
+        tolerance: f64,
+    },
 }
 
 impl Blueprint {
@@ -148,6 +213,7 @@ impl Blueprint {
             duration_seconds: 60 * 60,
             pass_mark_tenths: 700,
             scoring: ScoringRule::AllOrNothing,
+            difficulty: DifficultyTarget::default(),
         }
     }
 
@@ -170,6 +236,13 @@ impl Blueprint {
         }
         if self.duration_seconds == 0 {
             return Err(BlueprintError::NoTime);
+        }
+        let d = self.difficulty;
+        if d.tolerance_centi == 0 || d.mean_centi.is_some_and(|m| !(100..=500).contains(&m)) {
+            return Err(BlueprintError::BadDifficulty {
+                mean: f64::from(d.mean_centi.unwrap_or(0)) / 100.0,
+                tolerance: f64::from(d.tolerance_centi) / 100.0,
+            });
         }
         Ok(())
     }

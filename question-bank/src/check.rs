@@ -35,7 +35,8 @@ impl Shingles {
                     cp @ 0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).unwrap_or(c),
                     _ => c,
                 };
-                c.is_alphanumeric().then(|| c.to_lowercase().next().unwrap_or(c))
+                c.is_alphanumeric()
+                    .then(|| c.to_lowercase().next().unwrap_or(c))
             })
             .collect();
         let mut grams: Vec<u64> = chars
@@ -275,9 +276,17 @@ impl Coverage {
         }
         let mut topics: Vec<(String, usize)> = syllabus::TOPICS
             .iter()
-            .map(|t| ((*t).to_owned(), pool.iter().filter(|q| q.topic == *t).count()))
+            .map(|t| {
+                (
+                    (*t).to_owned(),
+                    pool.iter().filter(|q| q.topic == *t).count(),
+                )
+            })
             .collect();
-        let others = pool.iter().filter(|q| !syllabus::is_topic(&q.topic)).count();
+        let others = pool
+            .iter()
+            .filter(|q| !syllabus::is_topic(&q.topic))
+            .count();
         if others > 0 {
             topics.push(("（大纲外）".to_owned(), others));
         }
@@ -425,8 +434,10 @@ answer = "T"
 
     #[test]
     fn declared_enemies_are_not_duplicates() {
-        let text = FILE
-            .replace("topic = \"证书\"", "topic = \"作业人员考核与证书\"\nexplanation = \"同上。\"\nenemies = [\"A-1\"]");
+        let text = FILE.replace(
+            "topic = \"证书\"",
+            "topic = \"作业人员考核与证书\"\nexplanation = \"同上。\"\nenemies = [\"A-1\"]",
+        );
         let f = parse_bank_toml("t.toml", &text).unwrap();
         assert_eq!(lint(&[("t.toml".to_owned(), f)]), vec![]);
     }

@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod assembly;
 pub mod bank;
 pub mod blueprint;
 pub mod bundled;
@@ -19,6 +20,7 @@ pub mod wire;
 #[cfg(test)]
 mod testing;
 
+pub use assembly::{Assembler, Exposure, ExposureReport};
 pub use bank::{Bank, BankErrors, BankIssue, BankVersion};
 pub use blueprint::{Blueprint, ScoringRule};
 pub use id_number::{Gender, IdNumber};

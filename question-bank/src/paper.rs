@@ -1,14 +1,12 @@
 //! Papers: random assembly from a seed, and the mapping between the option order a
 //! candidate sees and the bank's own order.
 
-use rand::seq::{index, SliceRandom};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::assembly::{Assembler, Exposure};
 use crate::bank::{Bank, BankVersion};
 use crate::blueprint::{Blueprint, BlueprintError};
-use crate::question::{Answer, OptionSet, QuestionId, QuestionKind};
+use crate::question::{Answer, OptionSet, QuestionId};
 use crate::subject::Subject;
 
 /// One question as placed on a paper.
@@ -65,54 +63,20 @@ pub struct Paper {
     pub questions: Vec<PaperQuestion>,
 }
 
-/// Assemble a paper: for every area × kind cell of the blueprint draw that many questions
-/// from the subject's pool, order the paper by kind (判断, 单选, 多选) with areas mixed, and
-/// shuffle each choice question's options. The same bank, blueprint and seed always give
-/// the same paper.
+/// Assemble one paper with no session history: see [`Assembler::assemble`]. The same
+/// bank, blueprint and seed always give the same paper.
 pub fn assemble_paper(
     bank: &Bank,
     blueprint: &Blueprint,
     seed: u64,
 ) -> Result<Paper, BlueprintError> {
-    blueprint.validate()?;
-    if let Some(short) = blueprint.shortfalls(bank).into_iter().next() {
-        return Err(short);
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let cells = blueprint.cells();
-    let mut questions = Vec::with_capacity(usize::from(blueprint.question_count()));
-    for kind in QuestionKind::ALL {
-        let mut section = Vec::new();
-        for cell in cells.iter().filter(|c| c.kind == kind) {
-            let pool: Vec<_> = bank
-                .pool(blueprint.subject)
-                .filter(|q| q.area == cell.area && q.kind == kind)
-                .collect();
-            for i in index::sample(&mut rng, pool.len(), usize::from(cell.count)) {
-                section.push(pool[i]);
-            }
-        }
-        section.shuffle(&mut rng);
-        for q in section {
-            let mut order: Vec<u8> = (0..q.options.len() as u8).collect();
-            order.shuffle(&mut rng);
-            questions.push(PaperQuestion {
-                id: q.id.clone(),
-                order,
-            });
-        }
-    }
-    Ok(Paper {
-        subject: blueprint.subject,
-        bank_version: bank.version().clone(),
-        seed,
-        questions,
-    })
+    Assembler::new(bank, blueprint)?.assemble(seed, &Exposure::new())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::question::QuestionKind;
     use crate::testing::sample_bank;
     use proptest::prelude::*;
     use std::collections::HashSet;

@@ -137,6 +137,12 @@ pub struct CreateSessionRequest {
     pub seats: u16,
     /// Minutes after opening during which a candidate may still start (default 30).
     pub late_entry_minutes: Option<u32>,
+    /// Mean difficulty (1–5) every paper must hit; default: the pool's expected mean.
+    #[serde(default)]
+    pub difficulty_mean: Option<f64>,
+    /// Largest difference between two papers' mean difficulty (default 0.1).
+    #[serde(default)]
+    pub difficulty_tolerance: Option<f64>,
 }
 
 /// Lifecycle of a session.
@@ -371,6 +377,30 @@ pub struct CandidateResult {
     pub auto_submitted: bool,
     /// Per question (empty until scored).
     pub questions: Vec<QuestionResult>,
+}
+
+/// How evenly a session's papers use the pool, and how parallel they are.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionExposure {
+    /// Papers assembled.
+    pub papers: u32,
+    /// Questions in the subject's pool.
+    pub pool: usize,
+    /// Questions on at least one paper.
+    pub used: usize,
+    /// Most papers any one question is on.
+    pub max_uses: u32,
+    /// Mean papers per pool question.
+    pub mean_uses: f64,
+    /// `max_uses / mean_uses` (target ≤ 1.5 over a large session).
+    pub ratio: f64,
+    /// Mean difficulty each paper aims at.
+    pub target_difficulty: f64,
+    /// Lowest paper mean difficulty.
+    pub min_paper_difficulty: f64,
+    /// Highest paper mean difficulty.
+    pub max_paper_difficulty: f64,
 }
 
 /// Results of a session.

@@ -47,7 +47,12 @@ pub fn check(paths: &[PathBuf], strict: bool, coverage: bool) -> anyhow::Result<
             Err(e) => errors.extend(e.0),
         }
     }
-    let bank = match Bank::new(files.iter().flat_map(|(_, f)| f.questions.clone()).collect()) {
+    let bank = match Bank::new(
+        files
+            .iter()
+            .flat_map(|(_, f)| f.questions.clone())
+            .collect(),
+    ) {
         Ok(bank) => Some(bank),
         Err(e) => {
             errors.extend(e.0);

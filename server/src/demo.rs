@@ -57,6 +57,8 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
             duration_seconds: None,
             seats: 1000,
             late_entry_minutes: None,
+            difficulty_mean: None,
+            difficulty_tolerance: None,
         },
     )
     .await?;

@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sessions::create)
             .service(sessions::list)
             .service(sessions::get)
+            .service(sessions::exposure)
             .service(sessions::open)
             .service(sessions::register_candidate)
             .service(sessions::list_candidates)

@@ -30,7 +30,7 @@ impl Modify for BearerAuth {
     paths(
         health::healthz, auth::login, auth::candidate_login, users::create, users::list,
         sessions::create, sessions::list, sessions::get, sessions::open, sessions::register_candidate,
-        sessions::list_candidates, sessions::results, exam::view, exam::start, exam::save_answer, exam::submit
+        sessions::list_candidates, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit
     ),
     modifiers(&BearerAuth)
 )]

@@ -2,8 +2,8 @@
 
 use actix_web::{get, post, web};
 use question_bank::wire::{
-    CandidateView, CreateSessionRequest, ErrorBody, RegisterCandidateRequest, SessionResults,
-    SessionView,
+    CandidateView, CreateSessionRequest, ErrorBody, RegisterCandidateRequest, SessionExposure,
+    SessionResults, SessionView,
 };
 
 use crate::auth::policy::{can, Authorized};
@@ -47,6 +47,22 @@ pub async fn get(
 ) -> ApiResult<web::Json<SessionView>> {
     Ok(web::Json(
         sessions::session_view(&state, id.into_inner()).await?,
+    ))
+}
+
+/// How evenly the session's papers use the question pool (max/mean exposure) and the
+/// spread of their mean difficulty.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/exposure", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id")),
+    responses((status = 200, body = SessionExposure), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/exposure")]
+pub async fn exposure(
+    state: web::Data<AppState>,
+    _who: Authorized<can::ViewSessions>,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SessionExposure>> {
+    Ok(web::Json(
+        sessions::session_exposure(&state, id.into_inner()).await?,
     ))
 }
 

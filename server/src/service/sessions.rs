@@ -1,9 +1,10 @@
 //! Scheduling sessions, registering candidates (assembling their papers), opening sessions.
 
+use question_bank::blueprint::DifficultyTarget;
 use question_bank::wire::{
-    CandidateView, CreateSessionRequest, RegisterCandidateRequest, SessionView,
+    CandidateView, CreateSessionRequest, RegisterCandidateRequest, SessionExposure, SessionView,
 };
-use question_bank::{assemble_paper, Blueprint, IdNumber, Subject};
+use question_bank::{Assembler, Blueprint, IdNumber, Paper, Subject};
 
 use super::AppState;
 use crate::auth::Principal;
@@ -56,10 +57,18 @@ pub async fn create_session(
             "迟到限制不能超过 8 小时",
         ));
     }
-    let bank = state.catalog.current();
-    if let Some(short) = blueprint.shortfalls(&bank).into_iter().next() {
-        return Err(ApiError::invalid("bank_too_small", short.to_string()));
+    if req.difficulty_mean.is_some() || req.difficulty_tolerance.is_some() {
+        let centi = |x: f64| (x * 100.0).round().clamp(0.0, f64::from(u16::MAX)) as u16;
+        blueprint.difficulty = DifficultyTarget {
+            mean_centi: req.difficulty_mean.map(centi),
+            tolerance_centi: req
+                .difficulty_tolerance
+                .map_or(blueprint.difficulty.tolerance_centi, centi),
+        };
     }
+    let bank = state.catalog.current();
+    Assembler::new(&bank, &blueprint)
+        .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))?;
     let blueprint_json = serde_json::to_string(&blueprint).map_err(anyhow::Error::from)?;
     let id = state
         .store
@@ -104,6 +113,38 @@ pub(crate) async fn load_session(state: &AppState, id: i64) -> ApiResult<Session
         .session(id)
         .await?
         .ok_or(ApiError::NotFound("考试场次"))
+}
+
+/// Exposure and difficulty spread of a session's papers so far.
+pub async fn session_exposure(state: &AppState, id: i64) -> ApiResult<SessionExposure> {
+    let session = load_session(state, id).await?;
+    let bank = state.catalog.version(&session.bank_version).await?;
+    let blueprint = session_blueprint(&session)?;
+    let assembler = Assembler::new(&bank, &blueprint)
+        .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))?;
+    let report = state.store.exposure(id).await?.report(&bank, &blueprint);
+    let mut means = Vec::new();
+    for exam in state.store.session_exams(id).await? {
+        let paper: Paper = serde_json::from_str(&exam.paper_json).map_err(anyhow::Error::from)?;
+        let sum: f64 = paper
+            .questions
+            .iter()
+            .filter_map(|pq| bank.get(&pq.id))
+            .map(|q| f64::from(q.difficulty))
+            .sum();
+        means.push(sum / paper.questions.len().max(1) as f64);
+    }
+    Ok(SessionExposure {
+        papers: report.papers,
+        pool: report.pool,
+        used: report.used,
+        max_uses: report.max,
+        mean_uses: report.mean,
+        ratio: report.ratio,
+        target_difficulty: assembler.target_mean(),
+        min_paper_difficulty: means.iter().copied().fold(f64::NAN, f64::min),
+        max_paper_difficulty: means.iter().copied().fold(f64::NAN, f64::max),
+    })
 }
 
 /// The blueprint a session's papers follow.
@@ -162,24 +203,28 @@ pub async fn register_candidate(
     let seat = parse_seat(&req.seat, session.seats)?;
     let bank = state.catalog.version(&session.bank_version).await?;
     let blueprint = session_blueprint(&session)?;
+    let assembler = Assembler::new(&bank, &blueprint)
+        .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))?;
     let seed: u64 = rand::random();
-    let paper = assemble_paper(&bank, &blueprint, seed)
-        .map_err(|e| ApiError::invalid("bank_too_small", e.to_string()))?;
-    let paper_json = serde_json::to_string(&paper).map_err(anyhow::Error::from)?;
     let id = state
         .store
-        .register_candidate(NewCandidate {
-            session_id,
-            name,
-            id_number: id_number.as_str(),
-            gender: id_number.gender(),
-            ticket,
-            seat: &seat,
-            paper_json: &paper_json,
-            question_count: paper.questions.len(),
-            deadline: session.deadline(),
-            now: now_millis(),
-        })
+        .register_candidate(
+            NewCandidate {
+                session_id,
+                name,
+                id_number: id_number.as_str(),
+                gender: id_number.gender(),
+                ticket,
+                seat: &seat,
+                deadline: session.deadline(),
+                now: now_millis(),
+            },
+            |exposure| {
+                assembler
+                    .assemble(seed, exposure)
+                    .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))
+            },
+        )
         .await?;
     state
         .store

@@ -1,7 +1,8 @@
 //! Exam sessions and the candidates registered in them (with their papers).
 
 use question_bank::wire::{CandidateView, PaperStatus, SessionStatus, SessionView};
-use question_bank::{Gender, Subject};
+use question_bank::{Exposure, Gender, Paper, QuestionId, Subject};
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::{is_unique_violation, Store};
 use crate::clock::{to_datetime, Millis};
@@ -108,10 +109,6 @@ pub struct NewCandidate<'a> {
     pub ticket: &'a str,
     /// Seat.
     pub seat: &'a str,
-    /// Paper JSON.
-    pub paper_json: &'a str,
-    /// Questions on the paper.
-    pub question_count: usize,
     /// Deadline if the session is already open.
     pub deadline: Option<Millis>,
     /// Now.
@@ -250,7 +247,11 @@ impl Store {
 
     /// Register a candidate and store their paper in one transaction.
     #[tracing::instrument(skip_all, fields(session = c.session_id))]
-    pub async fn register_candidate(&self, c: NewCandidate<'_>) -> Result<i64, ApiError> {
+    pub async fn register_candidate(
+        &self,
+        c: NewCandidate<'_>,
+        assemble: impl FnOnce(&Exposure) -> Result<Paper, ApiError>,
+    ) -> Result<i64, ApiError> {
         let conflict = |e: sqlx::Error| -> ApiError {
             if is_unique_violation(&e, "ticket") {
                 ApiError::conflict("ticket_taken", format!("准考证号 {} 已被使用", c.ticket))
@@ -281,19 +282,40 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(conflict)?;
+        // Assemble inside the write transaction: the exposure it sees is exactly the
+        // papers stored before this one, which keeps every paper reproducible.
+        let exposure = session_exposure(&mut tx, c.session_id).await?;
+        let paper = assemble(&exposure)?;
+        let paper_json = serde_json::to_string(&paper).map_err(anyhow::Error::from)?;
         sqlx::query(
             "INSERT INTO papers (candidate_id, session_id, paper_json, question_count, status, deadline_at)
              VALUES (?, ?, ?, ?, 'pending', ?)",
         )
         .bind(id)
         .bind(c.session_id)
-        .bind(c.paper_json)
-        .bind(c.question_count as i64)
+        .bind(&paper_json)
+        .bind(paper.questions.len() as i64)
         .bind(c.deadline)
         .execute(&mut *tx)
         .await?;
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO session_exposure (session_id, question_id, uses) ",
+        );
+        upsert.push_values(&paper.questions, |mut row, q| {
+            row.push_bind(c.session_id)
+                .push_bind(&q.id.0)
+                .push_bind(1_i64);
+        });
+        upsert.push(" ON CONFLICT (session_id, question_id) DO UPDATE SET uses = uses + 1");
+        upsert.build().execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// How often each question is on the session's papers so far.
+    pub async fn exposure(&self, session_id: i64) -> sqlx::Result<Exposure> {
+        let mut conn = self.reader.acquire().await?;
+        session_exposure(&mut conn, session_id).await
     }
 
     /// Candidates of a session, by seat.
@@ -308,4 +330,25 @@ impl Store {
         .fetch_all(&self.reader)
         .await
     }
+}
+
+async fn session_exposure(
+    conn: &mut sqlx::SqliteConnection,
+    session_id: i64,
+) -> sqlx::Result<Exposure> {
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT question_id, uses FROM session_exposure WHERE session_id = ?")
+            .bind(session_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let papers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM papers WHERE session_id = ?")
+        .bind(session_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Exposure::from_counts(
+        counts
+            .into_iter()
+            .map(|(id, n)| (QuestionId(id), u32::try_from(n).unwrap_or(u32::MAX))),
+        u32::try_from(papers).unwrap_or(u32::MAX),
+    ))
 }

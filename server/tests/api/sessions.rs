@@ -1,4 +1,4 @@
-use question_bank::wire::Role;
+use question_bank::wire::{Role, SessionExposure};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -163,4 +163,57 @@ async fn papers_are_assembled_at_registration_and_differ_between_candidates() {
         );
     }
     assert_ne!(stems[0], stems[1]);
+}
+
+#[tokio::test]
+async fn a_session_spreads_exposure_and_keeps_papers_parallel() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let session = app
+        .create_session_with(&examiner, json!({"seats": 60, "difficulty_tolerance": 0.1}))
+        .await;
+    for n in 1..=60 {
+        app.register(&examiner, session.id, n).await;
+    }
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/sessions/{}/exposure", session.id),
+            &examiner,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let exposure: SessionExposure = serde_json::from_value(body).unwrap();
+    assert_eq!(exposure.papers, 60);
+    assert_eq!(exposure.used, exposure.pool, "{exposure:?}");
+    assert!(exposure.ratio <= 1.5, "{exposure:?}");
+    assert!(
+        exposure.max_paper_difficulty - exposure.min_paper_difficulty <= 0.1 + 1e-9,
+        "{exposure:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_infeasible_blueprint_is_rejected_at_scheduling() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/sessions",
+            &examiner,
+            json!({"title": "难卷", "subject": "Q1", "starts_at": chrono::Utc::now(), "seats": 10, "difficulty_mean": 4.9}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "blueprint_infeasible",
+    );
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("4.90") && message.contains("相差"),
+        "{message}"
+    );
+    let (_, sessions) = app.get("/api/v1/sessions", &examiner).await;
+    assert_eq!(sessions.as_array().unwrap().len(), 0, "nothing stored");
 }
