@@ -153,6 +153,11 @@ impl OptionSet {
         self.0.count_ones() as usize
     }
 
+    /// Whether option `i` is in the set.
+    pub fn contains(self, i: usize) -> bool {
+        i < MAX_OPTIONS && self.0 & (1 << i) != 0
+    }
+
     /// Whether no option is chosen.
     pub fn is_empty(self) -> bool {
         self.0 == 0

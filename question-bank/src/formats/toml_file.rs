@@ -3,13 +3,14 @@
 
 use std::collections::HashSet;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use super::check_options_and_key;
 use crate::bank::{BankErrors, BankFile, BankHeader, BankIssue};
-use crate::question::{Answer, Area, OptionSet, Question, QuestionId, QuestionKind, MAX_OPTIONS};
+use crate::question::{Area, Question, QuestionId, QuestionKind};
 use crate::subject::Subject;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
     bank: RawHeader,
@@ -17,7 +18,7 @@ struct RawFile {
     question: Vec<toml::Spanned<RawQuestion>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawHeader {
     id: String,
@@ -25,25 +26,27 @@ struct RawHeader {
     scope: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawQuestion {
     id: String,
     kind: String,
     area: String,
     topic: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     subtopic: String,
     difficulty: i64,
     stem: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     options: Vec<String>,
     answer: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     explanation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     points: Option<f64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     enemies: Vec<String>,
 }
 
@@ -214,72 +217,46 @@ pub fn parse_bank_toml(file: &str, text: &str) -> Result<BankFile, BankErrors> {
     }
 }
 
-fn check_options_and_key(
-    kind: QuestionKind,
-    options: &[String],
-    answer: &str,
-) -> Result<Answer, (&'static str, String)> {
-    if kind == QuestionKind::Judge {
-        if !options.is_empty() {
-            return Err(("options", "判断题不应有选项".to_owned()));
-        }
-        return match answer {
-            "T" => Ok(Answer::Judge(true)),
-            "F" => Ok(Answer::Judge(false)),
-            other => Err(("answer", format!("判断题答案应为 T 或 F，收到 `{other}`"))),
-        };
-    }
-    if !(2..=MAX_OPTIONS).contains(&options.len()) {
-        return Err((
-            "options",
-            format!(
-                "选择题应有 2–{MAX_OPTIONS} 个选项，实有 {} 个",
-                options.len()
-            ),
-        ));
-    }
-    let mut distinct = HashSet::new();
-    for (i, o) in options.iter().enumerate() {
-        let label = (b'A' + i as u8) as char;
-        if o.trim().is_empty() {
-            return Err(("options", format!("选项 {label} 为空")));
-        }
-        if !distinct.insert(o.trim()) {
-            return Err(("options", format!("选项 {label} 与前面的选项重复")));
-        }
-    }
-    let set = OptionSet::parse_letters(answer)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            (
-                "answer",
-                format!("答案 `{answer}` 应为选项字母 A–F 且不重复"),
-            )
-        })?;
-    if !set.fits(options.len()) {
-        return Err((
-            "answer",
-            format!(
-                "答案 `{answer}` 指向不存在的选项（共 {} 个）",
-                options.len()
-            ),
-        ));
-    }
-    match (kind, set.len()) {
-        (QuestionKind::Single, 1) => Ok(Answer::Choice(set)),
-        (QuestionKind::Single, _) => Err((
-            "answer",
-            format!("单选题答案只能有一个字母，收到 `{answer}`"),
-        )),
-        (_, n) if n >= 2 => Ok(Answer::Choice(set)),
-        _ => Err(("answer", format!("多选题答案至少两个字母，收到 `{answer}`"))),
-    }
+/// Write questions as a bank file in this format (the shape `parse_bank_toml` reads).
+pub fn write(header: &BankHeader, questions: &[Question]) -> String {
+    let raw = RawFile {
+        bank: RawHeader {
+            id: header.id.clone(),
+            title: header.title.clone(),
+            scope: header.scope.code(),
+        },
+        question: questions
+            .iter()
+            .map(|q| {
+                toml::Spanned::new(
+                    0..0,
+                    RawQuestion {
+                        id: q.id.0.clone(),
+                        kind: q.kind.code().to_owned(),
+                        area: q.area.code().to_owned(),
+                        topic: q.topic.clone(),
+                        subtopic: q.subtopic.clone(),
+                        difficulty: i64::from(q.difficulty),
+                        stem: q.stem.clone(),
+                        options: q.options.clone(),
+                        answer: q.key.to_wire(),
+                        explanation: q.explanation.clone(),
+                        reference: q.reference.clone(),
+                        points: (q.points_tenths != 10).then(|| f64::from(q.points_tenths) / 10.0),
+                        enemies: q.enemies.iter().map(|e| e.0.clone()).collect(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    toml::to_string(&raw).expect("bank serializes as TOML")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::bank::Bank;
+    use crate::question::{Answer, OptionSet};
 
     const GOOD: &str = r#"
 [bank]
@@ -353,6 +330,13 @@ answer = "AB"
         assert_eq!(a.version(), again.version());
         let b = Bank::from_toml_files([("a", &*GOOD.replace("4年", "5年"))]).unwrap();
         assert_ne!(a.version(), b.version());
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        crate::formats::round_trip::check(crate::formats::Format::Toml, |q| {
+            q.scope = Subject::Q1;
+        });
     }
 
     #[test]
