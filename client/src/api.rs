@@ -100,6 +100,7 @@ impl Api {
         let body = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
             code: "http_error".to_owned(),
             message: text.chars().take(200).collect(),
+            details: Vec::new(),
         });
         Err(ApiError::Server { status, body })
     }

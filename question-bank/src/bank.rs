@@ -190,6 +190,26 @@ impl Bank {
         self.index.get(id).map(|&i| &self.questions[i])
     }
 
+    /// A new bank: this one with `imported` added, each replacing any question with the
+    /// same id. Returns the bank and how many questions were added and replaced.
+    pub fn merge(&self, imported: Vec<Question>) -> Result<(Bank, usize, usize), BankErrors> {
+        let replaced = imported
+            .iter()
+            .filter(|q| self.index.contains_key(&q.id))
+            .count();
+        let added = imported.len() - replaced;
+        let incoming: std::collections::HashSet<&QuestionId> =
+            imported.iter().map(|q| &q.id).collect();
+        let mut questions: Vec<Question> = self
+            .questions
+            .iter()
+            .filter(|q| !incoming.contains(&q.id))
+            .cloned()
+            .collect();
+        questions.extend(imported);
+        Ok((Bank::new(questions)?, added, replaced))
+    }
+
     /// Questions a paper for `subject` may draw, sorted by id.
     pub fn pool(&self, subject: Subject) -> impl Iterator<Item = &Question> {
         self.questions

@@ -59,6 +59,9 @@ pub struct ErrorBody {
     pub code: String,
     /// Human-readable message (Chinese).
     pub message: String,
+    /// Itemised problems, e.g. one `file:row: field: reason` line per broken bank row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
 }
 
 /// Staff sign-in.
@@ -464,4 +467,68 @@ impl DemoFile {
     pub fn account(&self, role: Role) -> Option<&DemoAccount> {
         self.accounts.iter().find(|a| a.role == role)
     }
+}
+
+/// What an import did to the bank.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BankImportReport {
+    /// The new current bank version.
+    pub version: String,
+    /// The version it replaced.
+    pub previous_version: String,
+    /// Uploaded file name.
+    pub file_name: String,
+    /// Format read (`xlsx`, `csv`, `moodle`, `gift`, `aiken`, `qti21`, `qti30`, `toml`).
+    pub format: String,
+    /// Questions new to the bank.
+    pub added: usize,
+    /// Questions that replaced one with the same id.
+    pub replaced: usize,
+    /// Rows left out (only with `skip_invalid`), as `file:row: field: reason`.
+    pub skipped: Vec<String>,
+    /// Questions in the new version.
+    pub question_count: usize,
+    /// Quality warnings for the new version (near-duplicates, small pools...).
+    pub warnings: Vec<String>,
+}
+
+/// One import in the bank's history.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BankImportView {
+    /// Import id.
+    pub id: i64,
+    /// Version it produced.
+    pub version: String,
+    /// Version before it.
+    pub previous_version: String,
+    /// Uploaded file name.
+    pub file_name: String,
+    /// Format read.
+    pub format: String,
+    /// Questions added.
+    pub added: i64,
+    /// Questions replaced.
+    pub replaced: i64,
+    /// Rows skipped.
+    pub skipped: i64,
+    /// Who imported.
+    pub imported_by: String,
+    /// When.
+    pub imported_at: DateTime<Utc>,
+}
+
+/// The bank new sessions draw from, and how it came to be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BankOverview {
+    /// Current version.
+    pub version: String,
+    /// Questions in it.
+    pub question_count: usize,
+    /// Questions per subject pool (`Q1`, `Q2-bridge`...).
+    pub pools: Vec<(String, usize)>,
+    /// Imports, newest first.
+    pub imports: Vec<BankImportView>,
 }

@@ -47,6 +47,14 @@ pub enum ApiError {
         /// What conflicts.
         message: String,
     },
+    /// An uploaded bank has broken rows; nothing was imported.
+    #[error("{message}")]
+    InvalidBank {
+        /// Summary.
+        message: String,
+        /// One `file:row: field: reason` line per problem.
+        details: Vec<String>,
+    },
     /// Anything else: logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -86,6 +94,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::InvalidBank { .. } => "bank_invalid",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -101,7 +110,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::MalformedRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::InvalidBank { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthenticated | ApiError::TokenExpired | ApiError::BadCredentials => {
                 StatusCode::UNAUTHORIZED
             }
@@ -128,9 +139,14 @@ impl ResponseError for ApiError {
         {
             resp.insert_header(("Retry-After", retry_after_seconds.to_string()));
         }
+        let details = match self {
+            ApiError::InvalidBank { details, .. } => details.clone(),
+            _ => Vec::new(),
+        };
         resp.json(ErrorBody {
             code: self.code().to_owned(),
             message,
+            details,
         })
     }
 }

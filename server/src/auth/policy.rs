@@ -20,6 +20,8 @@ pub enum Permission {
     ViewSessions,
     /// See results with answers and keys.
     ViewResults,
+    /// Import and export question banks (which hold the answer keys).
+    ManageBanks,
     /// Sit one's own paper.
     TakeExam,
 }
@@ -32,6 +34,7 @@ impl Permission {
             Permission::ManageSessions => &[Role::Examiner, Role::Admin],
             Permission::ViewSessions => &[Role::Examiner, Role::Admin, Role::Certifier],
             Permission::ViewResults => &[Role::Examiner, Role::Certifier],
+            Permission::ManageBanks => &[Role::Examiner, Role::Admin],
             Permission::TakeExam => &[Role::Candidate],
         }
     }
@@ -111,6 +114,7 @@ pub mod can {
         ManageSessions,
         ViewSessions,
         ViewResults,
+        ManageBanks,
         TakeExam
     );
 }

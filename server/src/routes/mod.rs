@@ -2,6 +2,7 @@
 //! matrix, calls one service function and returns JSON.
 
 pub mod auth;
+pub mod banks;
 pub mod exam;
 pub mod health;
 pub mod openapi;
@@ -35,6 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::candidate_login)
             .service(users::create)
             .service(users::list)
+            .service(banks::import)
+            .service(banks::overview)
+            .service(banks::export)
+            .service(banks::template)
             .service(sessions::create)
             .service(sessions::list)
             .service(sessions::get)

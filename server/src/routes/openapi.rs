@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, exam, health, sessions, users};
+use super::{auth, banks, exam, health, sessions, users};
 
 struct BearerAuth;
 
@@ -29,6 +29,7 @@ impl Modify for BearerAuth {
     info(title = "CraneExam 起重机作业人员考试系统 API", description = "Theory exam sessions, candidates, answers and results."),
     paths(
         health::healthz, auth::login, auth::candidate_login, users::create, users::list,
+        banks::import, banks::overview, banks::export, banks::template,
         sessions::create, sessions::list, sessions::get, sessions::open, sessions::register_candidate,
         sessions::list_candidates, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit
     ),

@@ -1,5 +1,6 @@
 //! Bank versions in memory. A version never changes, so caching it is safe across
-//! instances; unknown versions are loaded from the database on first use.
+//! instances; unknown versions are loaded from the database on first use. The current
+//! version is the newest import's, or the bundled bank when nothing was imported.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -12,29 +13,51 @@ use crate::store::Store;
 /// The current bank plus every version papers were drawn from.
 pub struct Catalog {
     store: Store,
-    current: Arc<Bank>,
+    bundled_version: String,
+    current: RwLock<Arc<Bank>>,
     cache: RwLock<HashMap<String, Arc<Bank>>>,
+    /// Serialises imports on this instance (the store rejects a stale one across instances).
+    pub(crate) import_lock: tokio::sync::Mutex<()>,
 }
 
 impl Catalog {
-    /// Make `current` the bank new sessions draw from, storing its version.
-    pub async fn new(store: Store, current: Bank) -> anyhow::Result<Catalog> {
-        store.ensure_bank_version(&current).await?;
-        let current = Arc::new(current);
-        let cache = RwLock::new(HashMap::from([(
-            current.version().0.clone(),
-            current.clone(),
-        )]));
-        Ok(Catalog {
+    /// Store the bundled bank's version and make the newest imported version (or, without
+    /// imports, the bundled bank) the one new sessions draw from.
+    pub async fn new(store: Store, bundled: Bank) -> anyhow::Result<Catalog> {
+        store.ensure_bank_version(&bundled).await?;
+        let bundled = Arc::new(bundled);
+        let bundled_version = bundled.version().0.clone();
+        let catalog = Catalog {
             store,
-            current,
-            cache,
-        })
+            bundled_version: bundled_version.clone(),
+            current: RwLock::new(bundled.clone()),
+            cache: RwLock::new(HashMap::from([(bundled_version, bundled)])),
+            import_lock: tokio::sync::Mutex::new(()),
+        };
+        if let Some(v) = catalog.store.imported_version().await? {
+            let bank = catalog.version(&v).await?;
+            catalog.set_current(bank);
+        }
+        Ok(catalog)
     }
 
     /// The bank new sessions draw from.
     pub fn current(&self) -> Arc<Bank> {
-        self.current.clone()
+        self.current.read().expect("catalog lock poisoned").clone()
+    }
+
+    /// Version of the bank compiled into this binary.
+    pub fn bundled_version(&self) -> &str {
+        &self.bundled_version
+    }
+
+    /// Make `bank` current (after its import is stored).
+    pub(crate) fn set_current(&self, bank: Arc<Bank>) {
+        self.cache
+            .write()
+            .expect("catalog lock poisoned")
+            .insert(bank.version().0.clone(), bank.clone());
+        *self.current.write().expect("catalog lock poisoned") = bank;
     }
 
     /// A stored version.

@@ -1,6 +1,7 @@
 //! Application services: each public function is one use case, composing the pure domain
 //! (`question_bank`) with the store. Handlers call exactly one of these.
 
+pub mod banks;
 pub mod catalog;
 pub mod exam;
 pub mod login;

@@ -1,6 +1,7 @@
 //! Integration tests: the real app on 127.0.0.1:0 with a fresh SQLite file per test.
 
 mod auth;
+mod banks;
 mod exam;
 mod helpers;
 mod sessions;
