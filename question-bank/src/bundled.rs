@@ -18,6 +18,12 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../banks/q2-common-safety.toml"),
     ),
     ("q2-bridge.toml", include_str!("../banks/q2-bridge.toml")),
+    ("q1-signals.toml", include_str!("../banks/q1-signals.toml")),
+    (
+        "q2-common-operations.toml",
+        include_str!("../banks/q2-common-operations.toml"),
+    ),
+    ("q2-tower.toml", include_str!("../banks/q2-tower.toml")),
 ];
 
 /// Parse and validate every bundled file into one bank.

@@ -64,7 +64,7 @@ enum BankCommand {
     /// errors, near-duplicate questions, topics outside the syllabus, pools too small for
     /// the standard blueprint and uneven exposure.
     Check {
-        /// Bank files.
+        /// Bank files (.toml, .xlsx, .csv, .xml Moodle, .gift, .txt Aiken, .zip QTI).
         paths: Vec<PathBuf>,
         /// Treat warnings as errors (CI does).
         #[arg(long)]
@@ -72,6 +72,36 @@ enum BankCommand {
         /// Print the coverage table (area × kind × difficulty, topics) per subject.
         #[arg(long)]
         coverage: bool,
+        #[command(flatten)]
+        defaults: bank_cli::Defaults,
+    },
+    /// Write the empty Excel template (annotated columns, examples, topic list).
+    Template {
+        /// Output file.
+        #[arg(short, long, default_value = "craneexam-bank-template.xlsx")]
+        output: PathBuf,
+    },
+    /// Convert a bank file between formats (format from extensions or --from/--to).
+    Convert {
+        /// Input file.
+        input: PathBuf,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Output format: toml, xlsx, csv, moodle, gift, qti21, qti30.
+        #[arg(long)]
+        to: Option<String>,
+        #[command(flatten)]
+        defaults: bank_cli::Defaults,
+    },
+    /// Export the bundled banks as one file.
+    Export {
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Output format: toml, xlsx, csv, moodle, gift, qti21, qti30.
+        #[arg(long)]
+        to: Option<String>,
     },
 }
 
@@ -101,14 +131,22 @@ async fn main() -> anyhow::Result<()> {
             print!("{EXAMPLE}");
             Ok(())
         }
-        Command::Bank {
-            command:
-                BankCommand::Check {
-                    paths,
-                    strict,
-                    coverage,
-                },
-        } => bank_cli::check(&paths, strict, coverage),
+        Command::Bank { command } => match command {
+            BankCommand::Check {
+                paths,
+                strict,
+                coverage,
+                defaults,
+            } => bank_cli::check(&paths, &defaults, strict, coverage),
+            BankCommand::Template { output } => bank_cli::template(&output),
+            BankCommand::Convert {
+                input,
+                output,
+                to,
+                defaults,
+            } => bank_cli::convert(&input, &output, to.as_deref(), &defaults),
+            BankCommand::Export { output, to } => bank_cli::export_bundled(&output, to.as_deref()),
+        },
     }
 }
 

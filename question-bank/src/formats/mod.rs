@@ -711,3 +711,47 @@ pub(crate) mod round_trip {
         }
     }
 }
+
+#[cfg(test)]
+mod samples {
+    use super::*;
+
+    /// The sample files shipped in `samples/`, one per format, all holding the same bank.
+    const SAMPLES: &[(&str, &[u8])] = &[
+        ("sample.toml", include_bytes!("../../samples/sample.toml")),
+        ("sample.xlsx", include_bytes!("../../samples/sample.xlsx")),
+        ("sample.csv", include_bytes!("../../samples/sample.csv")),
+        ("sample.moodle.xml", include_bytes!("../../samples/sample.moodle.xml")),
+        ("sample.gift", include_bytes!("../../samples/sample.gift")),
+        ("sample-qti21.zip", include_bytes!("../../samples/sample-qti21.zip")),
+        ("sample-qti30.zip", include_bytes!("../../samples/sample-qti30.zip")),
+    ];
+
+    #[test]
+    fn every_shipped_sample_imports_to_the_same_questions() {
+        let opts = ImportOptions::new("sample", Subject::Q1);
+        let read = |name: &str, bytes: &[u8]| {
+            let format = if name.contains("qti30") {
+                Format::Qti30
+            } else {
+                Format::from_file_name(name).unwrap()
+            };
+            import(format, name, bytes, &opts)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .file
+                .questions
+        };
+        let reference = read(SAMPLES[0].0, SAMPLES[0].1);
+        assert_eq!(reference.len(), 18);
+        for (name, bytes) in &SAMPLES[1..] {
+            assert_eq!(read(name, bytes), reference, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_shipped_template_imports_its_examples() {
+        let bytes = include_bytes!("../../samples/template.xlsx");
+        let got = import(Format::Xlsx, "template.xlsx", bytes, &ImportOptions::new("t", Subject::Q1)).unwrap();
+        assert_eq!(got.file.questions.len(), 3);
+    }
+}
