@@ -6,41 +6,57 @@
 //! Reproducible: bank version + blueprint + seed + the session's exposure before the paper
 //! (the papers assembled before it, all archived) give the same paper.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::bank::Bank;
+use crate::bank::{Bank, BankVersion};
 use crate::blueprint::{Blueprint, BlueprintError, Cell};
 use crate::paper::{Paper, PaperQuestion};
 use crate::question::{Question, QuestionId, QuestionKind};
 
-/// How often each question has been put on a paper, over one session.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// How often each question of one bank version has been put on a paper, over one
+/// session. Counts are kept by position in the bank, so assembly reads them without
+/// hashing ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
-    uses: HashMap<QuestionId, u32>,
+    version: BankVersion,
+    uses: Vec<u32>,
     papers: u32,
 }
 
 impl Exposure {
     /// No papers yet.
-    pub fn new() -> Exposure {
-        Exposure::default()
-    }
-
-    /// Rebuild from stored per-question counts and the number of papers.
-    pub fn from_counts(counts: impl IntoIterator<Item = (QuestionId, u32)>, papers: u32) -> Self {
+    pub fn new(bank: &Bank) -> Exposure {
         Exposure {
-            uses: counts.into_iter().collect(),
-            papers,
+            version: bank.version().clone(),
+            uses: vec![0; bank.questions().len()],
+            papers: 0,
         }
     }
 
-    /// Papers this question has been on.
-    pub fn uses(&self, id: &QuestionId) -> u32 {
-        self.uses.get(id).copied().unwrap_or(0)
+    /// Rebuild from stored per-question counts and the number of papers; ids the bank
+    /// does not hold are ignored.
+    pub fn from_counts(
+        bank: &Bank,
+        counts: impl IntoIterator<Item = (QuestionId, u32)>,
+        papers: u32,
+    ) -> Exposure {
+        let mut e = Exposure::new(bank);
+        for (id, n) in counts {
+            if let Some(i) = bank.position(&id) {
+                e.uses[i] = n;
+            }
+        }
+        e.papers = papers;
+        e
+    }
+
+    /// Papers the question is on.
+    pub fn uses(&self, bank: &Bank, id: &QuestionId) -> u32 {
+        bank.position(id).map_or(0, |i| self.uses[i])
     }
 
     /// Papers counted.
@@ -48,11 +64,13 @@ impl Exposure {
         self.papers
     }
 
-    /// Count one more paper.
-    pub fn record(&mut self, paper: &Paper) {
+    /// Count one more paper (assembled from the same bank).
+    pub fn record(&mut self, bank: &Bank, paper: &Paper) {
         self.papers += 1;
         for q in &paper.questions {
-            *self.uses.entry(q.id.clone()).or_default() += 1;
+            if let Some(i) = bank.position(&q.id) {
+                self.uses[i] += 1;
+            }
         }
     }
 
@@ -60,7 +78,7 @@ impl Exposure {
     pub fn report(&self, bank: &Bank, blueprint: &Blueprint) -> ExposureReport {
         let uses: Vec<u32> = bank
             .pool(blueprint.subject)
-            .map(|q| self.uses(&q.id))
+            .map(|q| self.uses(bank, &q.id))
             .collect();
         let max = uses.iter().copied().max().unwrap_or(0);
         let mean = f64::from(uses.iter().sum::<u32>()) / uses.len().max(1) as f64;
@@ -96,10 +114,12 @@ pub struct ExposureReport {
     pub ratio: f64,
 }
 
-/// One blueprint cell and the pool questions that can fill it, sorted by id.
+/// One blueprint cell and the pool questions that can fill it, sorted by id, with their
+/// positions in the bank.
 struct CellPool<'a> {
     cell: Cell,
     questions: Vec<&'a Question>,
+    positions: Vec<usize>,
 }
 
 /// A blueprint checked against a bank, ready to assemble any number of papers.
@@ -162,12 +182,23 @@ impl<'a> Assembler<'a> {
         let cells: Vec<CellPool<'a>> = blueprint
             .cells()
             .into_iter()
-            .map(|cell| CellPool {
-                cell,
-                questions: bank
+            .map(|cell| {
+                let questions: Vec<&Question> = bank
                     .pool(blueprint.subject)
                     .filter(|q| q.area == cell.area && q.kind == cell.kind)
-                    .collect(),
+                    .collect();
+                let positions = questions
+                    .iter()
+                    .map(|q| {
+                        bank.position(&q.id)
+                            .expect("pool questions are in the bank")
+                    })
+                    .collect();
+                CellPool {
+                    cell,
+                    questions,
+                    positions,
+                }
             })
             .collect();
         let n = f64::from(blueprint.question_count());
@@ -233,7 +264,7 @@ impl<'a> Assembler<'a> {
             half,
         };
         // Enemy sets are checked by construction: one assembly must succeed.
-        assembler.assemble(0, &Exposure::new())?;
+        assembler.assemble(0, &Exposure::new(bank))?;
         Ok(assembler)
     }
 
@@ -253,16 +284,24 @@ impl<'a> Assembler<'a> {
     /// questions used at most once more than the cell's boundary, then on the whole cell.
     /// The paper lists judge, then single, then multiple choice, areas mixed, and each
     /// choice question's options shuffled.
+    ///
+    /// # Panics
+    /// If `exposure` counts another bank version.
     pub fn assemble(&self, seed: u64, exposure: &Exposure) -> Result<Paper, BlueprintError> {
+        assert_eq!(
+            &exposure.version,
+            self.bank.version(),
+            "exposure of another bank version"
+        );
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut chosen: HashSet<&QuestionId> = HashSet::new();
         let mut draws = Vec::with_capacity(self.cells.len());
         for pool in &self.cells {
             let keyed = pool
-                .questions
+                .positions
                 .iter()
                 .enumerate()
-                .map(|(i, q)| (exposure.uses(&q.id), rng.random::<u64>(), i))
+                .map(|(i, &p)| (exposure.uses[p], rng.random::<u64>(), i))
                 .collect();
             let want = usize::from(pool.cell.count);
             let mut draw = Draw::new(keyed, want);
@@ -447,13 +486,13 @@ mod tests {
     #[test]
     fn a_large_session_spreads_exposure_evenly() {
         let bank = bundled_bank().unwrap();
-        for subject in [Subject::Q1, Subject::Q2(Some(CraneType::Bridge))] {
+        for subject in crate::check::subjects(&bank) {
             let bp = Blueprint::standard(subject);
             let asm = Assembler::new(&bank, &bp).unwrap();
-            let mut exposure = Exposure::new();
+            let mut exposure = Exposure::new(&bank);
             for seed in 0..1000 {
                 let paper = asm.assemble(seed, &exposure).unwrap();
-                exposure.record(&paper);
+                exposure.record(&bank, &paper);
             }
             let report = exposure.report(&bank, &bp);
             assert_eq!(report.used, report.pool, "{subject}: every question used");
@@ -527,7 +566,7 @@ mod tests {
             let bank = Bank::new(questions).unwrap();
             let bp = bridge();
             let asm = Assembler::new(&bank, &bp).unwrap();
-            let mut exposure = Exposure::new();
+            let mut exposure = Exposure::new(&bank);
             for k in 0..5 {
                 let paper = asm.assemble(seed.wrapping_add(k), &exposure).unwrap();
                 for cell in bp.cells() {
@@ -544,7 +583,7 @@ mod tests {
                 let mean = mean_difficulty(&bank, &paper);
                 prop_assert!((mean - asm.target_mean()).abs() <= 0.05 + 1e-9, "mean {} target {}", mean, asm.target_mean());
                 prop_assert_eq!(&paper, &asm.assemble(seed.wrapping_add(k), &exposure).unwrap());
-                exposure.record(&paper);
+                exposure.record(&bank, &paper);
             }
         }
 
@@ -554,7 +593,7 @@ mod tests {
             let mut bp = bridge();
             bp.difficulty = DifficultyTarget { mean_centi: Some(mean_centi), tolerance_centi };
             let asm = Assembler::new(&bank, &bp).unwrap();
-            let paper = asm.assemble(seed, &Exposure::new()).unwrap();
+            let paper = asm.assemble(seed, &Exposure::new(&bank)).unwrap();
             let mean = mean_difficulty(&bank, &paper);
             prop_assert!((mean - f64::from(mean_centi) / 100.0).abs() <= f64::from(tolerance_centi) / 200.0 + 1e-9);
         }

@@ -185,6 +185,11 @@ impl Bank {
         &self.questions
     }
 
+    /// Position of a question in [`Bank::questions`].
+    pub fn position(&self, id: &QuestionId) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
     /// Look up one question.
     pub fn get(&self, id: &QuestionId) -> Option<&Question> {
         self.index.get(id).map(|&i| &self.questions[i])

@@ -23,7 +23,10 @@ pub const FILES: &[(&str, &str)] = &[
         "q2-common-operations.toml",
         include_str!("../banks/q2-common-operations.toml"),
     ),
+    ("q2-gantry.toml", include_str!("../banks/q2-gantry.toml")),
     ("q2-tower.toml", include_str!("../banks/q2-tower.toml")),
+    ("q2-portal.toml", include_str!("../banks/q2-portal.toml")),
+    ("q2-mobile.toml", include_str!("../banks/q2-mobile.toml")),
 ];
 
 /// Parse and validate every bundled file into one bank.
@@ -40,16 +43,20 @@ mod tests {
     use crate::subject::{CraneType, Subject};
 
     #[test]
-    fn bundled_banks_are_valid_and_large_enough() {
+    fn bundled_banks_are_valid_and_every_subject_is_feasible() {
         let bank = bundled_bank().unwrap_or_else(|e| panic!("{e}"));
         assert!(
-            bank.questions().len() >= 300,
+            bank.questions().len() >= 1_200,
             "{} questions",
             bank.questions().len()
         );
-        for subject in [Subject::Q1, Subject::Q2(Some(CraneType::Bridge))] {
+        let subjects = crate::check::subjects(&bank);
+        assert!(subjects.contains(&Subject::Q1));
+        assert!(subjects.contains(&Subject::Q2(Some(CraneType::Bridge))));
+        for subject in subjects {
             let bp = Blueprint::standard(subject);
             assert_eq!(bp.shortfalls(&bank), vec![], "{subject}");
+            crate::Assembler::new(&bank, &bp).unwrap_or_else(|e| panic!("{subject}: {e}"));
         }
     }
 

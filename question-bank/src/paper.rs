@@ -70,7 +70,7 @@ pub fn assemble_paper(
     blueprint: &Blueprint,
     seed: u64,
 ) -> Result<Paper, BlueprintError> {
-    Assembler::new(bank, blueprint)?.assemble(seed, &Exposure::new())
+    Assembler::new(bank, blueprint)?.assemble(seed, &Exposure::new(bank))
 }
 
 #[cfg(test)]

@@ -61,8 +61,11 @@ impl Defaults {
     }
 }
 
+/// Files that parsed, by name, and every problem found.
+type Loaded = (Vec<(String, BankFile)>, Vec<BankIssue>);
+
 /// Parse every path (or the bundled files): the files that parsed, and every error.
-fn load(paths: &[PathBuf], defaults: &Defaults) -> anyhow::Result<(Vec<(String, BankFile)>, Vec<BankIssue>)> {
+fn load(paths: &[PathBuf], defaults: &Defaults) -> anyhow::Result<Loaded> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     if paths.is_empty() {
@@ -92,12 +95,21 @@ fn load(paths: &[PathBuf], defaults: &Defaults) -> anyhow::Result<(Vec<(String, 
 }
 
 /// Convert one bank file to another format.
-pub fn convert(input: &Path, output: &Path, to: Option<&str>, defaults: &Defaults) -> anyhow::Result<()> {
+pub fn convert(
+    input: &Path,
+    output: &Path,
+    to: Option<&str>,
+    defaults: &Defaults,
+) -> anyhow::Result<()> {
     let (files, errors) = load(&[input.to_path_buf()], defaults)?;
     for e in &errors {
         println!("error: {e}");
     }
-    anyhow::ensure!(errors.is_empty(), "{} errors; nothing written", errors.len());
+    anyhow::ensure!(
+        errors.is_empty(),
+        "{} errors; nothing written",
+        errors.len()
+    );
     let (_, file) = files.into_iter().next().context("no input")?;
     let out_name = output.display().to_string();
     let format = match to {
@@ -106,9 +118,16 @@ pub fn convert(input: &Path, output: &Path, to: Option<&str>, defaults: &Default
             .with_context(|| format!("cannot tell the format of {out_name}; use --to"))?,
     };
     anyhow::ensure!(format.can_export(), "cannot write {format}");
-    std::fs::write(output, formats::export(format, &file.header, &file.questions))
-        .with_context(|| format!("write {out_name}"))?;
-    println!("{}: {} questions written as {format}", out_name, file.questions.len());
+    std::fs::write(
+        output,
+        formats::export(format, &file.header, &file.questions),
+    )
+    .with_context(|| format!("write {out_name}"))?;
+    println!(
+        "{}: {} questions written as {format}",
+        out_name,
+        file.questions.len()
+    );
     Ok(())
 }
 
@@ -136,7 +155,10 @@ pub fn export_bundled(output: &Path, to: Option<&str>) -> anyhow::Result<()> {
         scope: Subject::Q1,
     };
     std::fs::write(output, formats::export(format, &header, bank.questions()))?;
-    println!("{out_name}: {} questions written as {format}", bank.questions().len());
+    println!(
+        "{out_name}: {} questions written as {format}",
+        bank.questions().len()
+    );
     Ok(())
 }
 

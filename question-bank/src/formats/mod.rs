@@ -721,10 +721,19 @@ mod samples {
         ("sample.toml", include_bytes!("../../samples/sample.toml")),
         ("sample.xlsx", include_bytes!("../../samples/sample.xlsx")),
         ("sample.csv", include_bytes!("../../samples/sample.csv")),
-        ("sample.moodle.xml", include_bytes!("../../samples/sample.moodle.xml")),
+        (
+            "sample.moodle.xml",
+            include_bytes!("../../samples/sample.moodle.xml"),
+        ),
         ("sample.gift", include_bytes!("../../samples/sample.gift")),
-        ("sample-qti21.zip", include_bytes!("../../samples/sample-qti21.zip")),
-        ("sample-qti30.zip", include_bytes!("../../samples/sample-qti30.zip")),
+        (
+            "sample-qti21.zip",
+            include_bytes!("../../samples/sample-qti21.zip"),
+        ),
+        (
+            "sample-qti30.zip",
+            include_bytes!("../../samples/sample-qti30.zip"),
+        ),
     ];
 
     #[test]
@@ -751,7 +760,13 @@ mod samples {
     #[test]
     fn the_shipped_template_imports_its_examples() {
         let bytes = include_bytes!("../../samples/template.xlsx");
-        let got = import(Format::Xlsx, "template.xlsx", bytes, &ImportOptions::new("t", Subject::Q1)).unwrap();
+        let got = import(
+            Format::Xlsx,
+            "template.xlsx",
+            bytes,
+            &ImportOptions::new("t", Subject::Q1),
+        )
+        .unwrap();
         assert_eq!(got.file.questions.len(), 3);
     }
 }

@@ -122,7 +122,12 @@ pub async fn session_exposure(state: &AppState, id: i64) -> ApiResult<SessionExp
     let blueprint = session_blueprint(&session)?;
     let assembler = Assembler::new(&bank, &blueprint)
         .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))?;
-    let report = state.store.exposure(id).await?.report(&bank, &blueprint);
+    let report = state
+        .store
+        .exposure(id)
+        .await?
+        .exposure(&bank)
+        .report(&bank, &blueprint);
     let mut means = Vec::new();
     for exam in state.store.session_exams(id).await? {
         let paper: Paper = serde_json::from_str(&exam.paper_json).map_err(anyhow::Error::from)?;
@@ -219,9 +224,9 @@ pub async fn register_candidate(
                 deadline: session.deadline(),
                 now: now_millis(),
             },
-            |exposure| {
+            |counts| {
                 assembler
-                    .assemble(seed, exposure)
+                    .assemble(seed, &counts.exposure(&bank))
                     .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))
             },
         )

@@ -250,7 +250,7 @@ impl Store {
     pub async fn register_candidate(
         &self,
         c: NewCandidate<'_>,
-        assemble: impl FnOnce(&Exposure) -> Result<Paper, ApiError>,
+        assemble: impl FnOnce(SessionCounts) -> Result<Paper, ApiError>,
     ) -> Result<i64, ApiError> {
         let conflict = |e: sqlx::Error| -> ApiError {
             if is_unique_violation(&e, "ticket") {
@@ -284,8 +284,8 @@ impl Store {
         .map_err(conflict)?;
         // Assemble inside the write transaction: the exposure it sees is exactly the
         // papers stored before this one, which keeps every paper reproducible.
-        let exposure = session_exposure(&mut tx, c.session_id).await?;
-        let paper = assemble(&exposure)?;
+        let counts = session_counts(&mut tx, c.session_id).await?;
+        let paper = assemble(counts)?;
         let paper_json = serde_json::to_string(&paper).map_err(anyhow::Error::from)?;
         sqlx::query(
             "INSERT INTO papers (candidate_id, session_id, paper_json, question_count, status, deadline_at)
@@ -313,9 +313,9 @@ impl Store {
     }
 
     /// How often each question is on the session's papers so far.
-    pub async fn exposure(&self, session_id: i64) -> sqlx::Result<Exposure> {
+    pub async fn exposure(&self, session_id: i64) -> sqlx::Result<SessionCounts> {
         let mut conn = self.reader.acquire().await?;
-        session_exposure(&mut conn, session_id).await
+        session_counts(&mut conn, session_id).await
     }
 
     /// Candidates of a session, by seat.
@@ -332,10 +332,26 @@ impl Store {
     }
 }
 
-async fn session_exposure(
+/// Per-question use counts of a session's papers, and the number of papers.
+#[derive(Debug, Default)]
+pub struct SessionCounts {
+    /// `(question, papers it is on)` for every question used at least once.
+    pub counts: Vec<(QuestionId, u32)>,
+    /// Papers in the session.
+    pub papers: u32,
+}
+
+impl SessionCounts {
+    /// As exposure over `bank` (the session's bank version).
+    pub fn exposure(self, bank: &question_bank::Bank) -> Exposure {
+        Exposure::from_counts(bank, self.counts, self.papers)
+    }
+}
+
+async fn session_counts(
     conn: &mut sqlx::SqliteConnection,
     session_id: i64,
-) -> sqlx::Result<Exposure> {
+) -> sqlx::Result<SessionCounts> {
     let counts: Vec<(String, i64)> =
         sqlx::query_as("SELECT question_id, uses FROM session_exposure WHERE session_id = ?")
             .bind(session_id)
@@ -345,10 +361,11 @@ async fn session_exposure(
         .bind(session_id)
         .fetch_one(&mut *conn)
         .await?;
-    Ok(Exposure::from_counts(
-        counts
+    Ok(SessionCounts {
+        counts: counts
             .into_iter()
-            .map(|(id, n)| (QuestionId(id), u32::try_from(n).unwrap_or(u32::MAX))),
-        u32::try_from(papers).unwrap_or(u32::MAX),
-    ))
+            .map(|(id, n)| (QuestionId(id), u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect(),
+        papers: u32::try_from(papers).unwrap_or(u32::MAX),
+    })
 }
