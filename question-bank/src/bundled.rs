@@ -19,7 +19,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("q2-bridge.toml", include_str!("../banks/q2-bridge.toml")),
     ("q1-signals.toml", include_str!("../banks/q1-signals.toml")),
-    ("q1-operations.toml", include_str!("../banks/q1-operations.toml")),
+    (
+        "q1-operations.toml",
+        include_str!("../banks/q1-operations.toml"),
+    ),
     (
         "q2-common-operations.toml",
         include_str!("../banks/q2-common-operations.toml"),

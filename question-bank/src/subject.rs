@@ -112,6 +112,44 @@ impl fmt::Display for Subject {
 #[error("未知的考试科目代码 unknown subject code `{0}` (expected Q1, Q2 or Q2-bridge/gantry/tower/portal/cable/mobile)")]
 pub struct UnknownSubject(pub String);
 
+/// Why a pre-2019 item code cannot be read as a current subject.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LegacyCodeError {
+    /// The old code covered two current sub-types.
+    #[error("旧代码 {0} 同时对应桥式和门式起重机司机，请改为 Q2-bridge 或 Q2-gantry")]
+    Ambiguous(&'static str),
+    /// The old code is not a crane item today.
+    #[error("旧代码 {0}（{1}）现在不是起重机作业项目")]
+    NotACraneItem(&'static str, &'static str),
+    /// Old Q1/Q2 were installation/maintenance items, not today's Q1/Q2.
+    #[error("旧代码 {0} 指起重机械安装维修，与现行 {0} 含义不同，无法自动对应")]
+    Reused(&'static str),
+    /// Not a known code at all.
+    #[error("未知的旧项目代码 `{0}`")]
+    Unknown(String),
+}
+
+impl Subject {
+    /// Read a pre-2019 item code (as found in old banks and records): Q3 起重机械指挥 → Q1;
+    /// Q5 塔式 / Q6 门座式 / Q7 缆索式 / Q8 流动式 → Q2 sub-types. Q4 (桥门式) is ambiguous,
+    /// Q9/Q10 are not crane items, and old Q1/Q2 meant installation/maintenance.
+    pub fn from_legacy_code(code: &str) -> Result<Subject, LegacyCodeError> {
+        match code.trim().to_ascii_uppercase().as_str() {
+            "Q3" => Ok(Subject::Q1),
+            "Q5" => Ok(Subject::Q2(Some(CraneType::Tower))),
+            "Q6" => Ok(Subject::Q2(Some(CraneType::Portal))),
+            "Q7" => Ok(Subject::Q2(Some(CraneType::Cable))),
+            "Q8" => Ok(Subject::Q2(Some(CraneType::Mobile))),
+            "Q4" => Err(LegacyCodeError::Ambiguous("Q4")),
+            "Q9" => Err(LegacyCodeError::NotACraneItem("Q9", "升降机")),
+            "Q10" => Err(LegacyCodeError::NotACraneItem("Q10", "机械式停车设备")),
+            "Q1" => Err(LegacyCodeError::Reused("Q1")),
+            "Q2" => Err(LegacyCodeError::Reused("Q2")),
+            other => Err(LegacyCodeError::Unknown(other.to_owned())),
+        }
+    }
+}
+
 impl FromStr for Subject {
     type Err = UnknownSubject;
 
@@ -138,6 +176,32 @@ impl<'de> Deserialize<'de> for Subject {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod legacy_tests {
+    use super::*;
+
+    #[test]
+    fn legacy_codes_map_where_the_mapping_is_unambiguous() {
+        assert_eq!(Subject::from_legacy_code("q3"), Ok(Subject::Q1));
+        assert_eq!(
+            Subject::from_legacy_code("Q8"),
+            Ok(Subject::Q2(Some(CraneType::Mobile)))
+        );
+        assert_eq!(
+            Subject::from_legacy_code("Q4"),
+            Err(LegacyCodeError::Ambiguous("Q4"))
+        );
+        assert!(matches!(
+            Subject::from_legacy_code("Q1"),
+            Err(LegacyCodeError::Reused(_))
+        ));
+        assert!(matches!(
+            Subject::from_legacy_code("Q9"),
+            Err(LegacyCodeError::NotACraneItem(..))
+        ));
     }
 }
 

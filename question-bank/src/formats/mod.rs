@@ -466,8 +466,20 @@ fn validate_row(row: &RawRow, n: usize, options: &ImportOptions) -> Result<Quest
         Some(10)
     };
     let scope = if given(&row.scope) {
-        match row.scope.trim().parse::<Subject>() {
+        let code = row.scope.trim();
+        match code.parse::<Subject>() {
             Ok(s) => Some(s),
+            // Q3–Q10 are not current codes: read them as pre-2019 items where that is
+            // unambiguous (domain.md §1).
+            Err(_) if code.len() >= 2 && code[..1].eq_ignore_ascii_case("q") => {
+                match Subject::from_legacy_code(code) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        problems.push(("scope", e.to_string()));
+                        None
+                    }
+                }
+            }
             Err(e) => {
                 problems.push(("scope", e.to_string()));
                 None

@@ -419,6 +419,28 @@ mod tests {
     }
 
     #[test]
+    fn pre_2019_item_codes_in_the_scope_column_are_mapped() {
+        let csv = "题型,题干,答案,知识领域,知识点,适用\n\
+                   判断题,旧题库的指挥题。,对,安全知识,指挥信号,Q3\n\
+                   判断题,旧题库的桥门式题。,错,安全知识,安全装置,Q4\n";
+        let opts = ImportOptions::new("old", Subject::Q2(None));
+        let errs = import(Format::Csv, "old.csv", csv.as_bytes(), &opts)
+            .unwrap_err()
+            .0;
+        assert_eq!(
+            (errs.len(), errs[0].line, errs[0].field.as_str()),
+            (1, 3, "scope")
+        );
+        assert!(errs[0].reason.contains("Q2-bridge"), "{}", errs[0]);
+        let opts = ImportOptions {
+            skip_invalid: true,
+            ..opts
+        };
+        let got = import(Format::Csv, "old.csv", csv.as_bytes(), &opts).unwrap();
+        assert_eq!(got.file.questions[0].scope, Subject::Q1);
+    }
+
+    #[test]
     fn missing_required_column_is_reported_on_the_header() {
         let opts = ImportOptions::new("x", Subject::Q1);
         let errs = import(
