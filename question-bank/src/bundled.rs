@@ -30,6 +30,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("q2-gantry.toml", include_str!("../banks/q2-gantry.toml")),
     ("q2-tower.toml", include_str!("../banks/q2-tower.toml")),
     ("q2-portal.toml", include_str!("../banks/q2-portal.toml")),
+    ("q2-cable.toml", include_str!("../banks/q2-cable.toml")),
     ("q2-mobile.toml", include_str!("../banks/q2-mobile.toml")),
 ];
 
@@ -50,7 +51,7 @@ mod tests {
     fn bundled_banks_are_valid_and_every_subject_is_feasible() {
         let bank = bundled_bank().unwrap_or_else(|e| panic!("{e}"));
         assert!(
-            bank.questions().len() >= 1_200,
+            bank.questions().len() >= 1_500,
             "{} questions",
             bank.questions().len()
         );
