@@ -50,7 +50,7 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '~' | '=' | '#' | '{' | '}' | ':' | '\\' => {
+            '~' | '=' | '#' | '{' | '}' | ':' | '%' | '\\' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -198,12 +198,19 @@ fn parse_question(q: &str) -> Result<RawRow, String> {
         row.id = unescape(title);
         rest = tail[1..].trim();
     }
-    if let Some(fmt_end) = rest.strip_prefix('[').and_then(|r| r.find(']')) {
-        rest = rest[fmt_end + 2..].trim();
+    // An optional text format marker: `[html]`, `[plain]`, `[markdown]`, `[moodle]`.
+    let mut html = false;
+    if let Some(end) = rest.strip_prefix('[').and_then(|r| r.find(']')) {
+        html = rest[1..end + 1].eq_ignore_ascii_case("html");
+        rest = rest[end + 2..].trim();
     }
     let (stem, after) = split_unescaped(rest, '{').ok_or("缺少答案块 `{…}`")?;
     let (answers, _) = split_unescaped(after, '}').ok_or("答案块 `{` 没有对应的 `}`")?;
-    row.stem = strip_html(&unescape(stem));
+    row.stem = if html {
+        strip_html(&unescape(stem))
+    } else {
+        unescape(stem)
+    };
     let answers = answers.trim();
     let (head, general) = match answers.find("####") {
         Some(i) => (answers[..i].trim(), unescape(&answers[i + 4..])),
@@ -270,7 +277,11 @@ pub fn write(questions: &[Question]) -> String {
         .map(|(k, v)| format!("{k}={}", v.replace([';', '\n'], " ")))
         .collect();
         out.push_str(&format!("// @meta {}\n", meta.join("; ")));
-        out.push_str(&format!("::{}:: {} {{", escape(&q.id.0), escape(&q.stem)));
+        out.push_str(&format!(
+            "::{}::[plain] {} {{",
+            escape(&q.id.0),
+            escape(&q.stem)
+        ));
         match q.key {
             Answer::Judge(k) => out.push_str(if k { "T" } else { "F" }),
             Answer::Choice(set) => {

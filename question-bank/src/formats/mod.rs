@@ -614,7 +614,8 @@ pub(crate) fn check_options_and_key(
     }
 }
 
-/// Escape text for XML content and attribute values.
+/// Escape text for XML content and attribute values. Line breaks and tabs become
+/// character references, which survive attribute-value normalisation.
 pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -624,6 +625,9 @@ pub(crate) fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
             c => out.push(c),
         }
     }
@@ -780,5 +784,87 @@ mod samples {
         )
         .unwrap();
         assert_eq!(got.file.questions.len(), 3);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text an author might write: CJK, ASCII, and every character some format treats
+    /// specially (GIFT `~=#{}:\`, XML `<>&"'`, CSV `,"`, TOML quotes), no edge spaces.
+    fn text() -> impl Strategy<Value = String> {
+        "[起重机钢丝绳吊钩（）。，、a-zA-Z0-9~=#{}:<>&\"',;%\\\\/ \\n-]{1,40}"
+            .prop_map(|s| s.trim().to_owned())
+            .prop_filter("non-empty after trim", |s| !s.is_empty())
+    }
+
+    fn question() -> impl Strategy<Value = Question> {
+        (
+            0usize..3,
+            text(),
+            proptest::collection::vec(text(), 2..=6),
+            any::<u8>(),
+            1u8..=5,
+            1u32..=50,
+            text(),
+        )
+            .prop_filter_map(
+                "distinct options",
+                |(k, stem, options, key, difficulty, points, explanation)| {
+                    let distinct: HashSet<&str> = options.iter().map(String::as_str).collect();
+                    if distinct.len() != options.len() {
+                        return None;
+                    }
+                    let kind = QuestionKind::ALL[k];
+                    let n = options.len();
+                    let (options, key) = match kind {
+                        QuestionKind::Judge => (vec![], Answer::Judge(key % 2 == 0)),
+                        QuestionKind::Single => (
+                            options,
+                            Answer::Choice(OptionSet::from_indices([usize::from(key) % n])?),
+                        ),
+                        QuestionKind::Multiple => (
+                            options,
+                            Answer::Choice(OptionSet::from_indices([
+                                usize::from(key) % n,
+                                (usize::from(key) + 1) % n,
+                            ])?),
+                        ),
+                    };
+                    Some(Question {
+                        id: QuestionId(format!("P-{points}")),
+                        scope: Subject::Q2(None),
+                        kind,
+                        area: Area::Safety,
+                        topic: "钢丝绳".into(),
+                        subtopic: String::new(),
+                        difficulty,
+                        stem,
+                        options,
+                        key,
+                        points_tenths: points,
+                        explanation,
+                        reference: None,
+                        enemies: vec![],
+                    })
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn every_format_round_trips_arbitrary_text(q in question()) {
+            let header = BankHeader { id: "p".into(), title: "p".into(), scope: Subject::Q2(None) };
+            for format in Format::ALL.into_iter().filter(|f| f.can_export()) {
+                let bytes = export(format, &header, std::slice::from_ref(&q));
+                let back = import(format, "p", &bytes, &ImportOptions::new("p", Subject::Q1))
+                    .map_err(|e| TestCaseError::fail(format!("{format}: {e}")))?;
+                prop_assert_eq!(&back.file.questions, &vec![q.clone()], "{}", format);
+            }
+        }
     }
 }
