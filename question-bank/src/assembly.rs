@@ -131,6 +131,8 @@ pub struct Assembler<'a> {
     target: f64,
     /// Allowed deviation of one paper's mean from the target.
     half: f64,
+    /// Smallest standard deviation of difficulty a paper may have.
+    min_sd: f64,
 }
 
 /// Candidate order within a cell during one assembly: `(uses, random tie-break, index)`,
@@ -262,6 +264,7 @@ impl<'a> Assembler<'a> {
             cells,
             target,
             half,
+            min_sd: f64::from(blueprint.difficulty.min_spread_centi.unwrap_or(0)) / 100.0,
         };
         // Enemy sets are checked by construction: one assembly must succeed.
         assembler.assemble(0, &Exposure::new(bank))?;
@@ -335,15 +338,23 @@ impl<'a> Assembler<'a> {
                 d.sort_prefix(d.keyed.len());
             }
             if !self.steer_difficulty(&mut draws, &mut chosen, true) {
-                let sum = self.difficulty_sum(&draws);
+                let (sum, sum_sq) = self.difficulty_sums(&draws);
                 let n = f64::from(self.blueprint.question_count());
-                return Err(BlueprintError::DifficultyUnreachable {
+                let mean = sum / n;
+                if (mean - self.target).abs() > self.half + 1e-9 {
+                    return Err(BlueprintError::DifficultyUnreachable {
+                        subject: self.blueprint.subject.code(),
+                        target: self.target,
+                        half: self.half,
+                        min: mean,
+                        max: mean,
+                        gap: (mean - self.target).abs() - self.half,
+                    });
+                }
+                return Err(BlueprintError::SpreadUnreachable {
                     subject: self.blueprint.subject.code(),
-                    target: self.target,
-                    half: self.half,
-                    min: sum / n,
-                    max: sum / n,
-                    gap: (sum / n - self.target).abs() - self.half,
+                    wanted: self.min_sd,
+                    reached: (sum_sq / n - mean * mean).max(0.0).sqrt(),
                 });
             }
         }
@@ -375,7 +386,8 @@ impl<'a> Assembler<'a> {
         })
     }
 
-    fn difficulty_sum(&self, draws: &[Draw]) -> f64 {
+    /// Sum and sum of squares of the picked questions' difficulties.
+    fn difficulty_sums(&self, draws: &[Draw]) -> (f64, f64) {
         self.cells
             .iter()
             .zip(draws)
@@ -384,24 +396,40 @@ impl<'a> Assembler<'a> {
                     .iter()
                     .map(|&i| f64::from(pool.questions[i].difficulty))
             })
-            .sum()
+            .fold((0.0, 0.0), |(s, q), x| (s + x, q + x * x))
     }
 
-    /// Swap questions within cells until the mean difficulty is in the band. Each swap
-    /// takes the most-used picked question of one difficulty out and the least-used free
-    /// question of another difficulty in, choosing the swap that lands nearest the
-    /// target. `wide` lifts the limit of drawing only from the least-used tier.
+    /// How far a paper with these sums is from the difficulty constraints: distance of
+    /// the sum outside the band (weighted to come first), plus the variance missing below
+    /// the minimum spread. Zero when both hold.
+    fn violation(&self, sum: f64, sum_sq: f64) -> f64 {
+        let n = f64::from(self.blueprint.question_count());
+        let off_band = ((sum - self.target * n).abs() - self.half * n).max(0.0);
+        let mean = sum / n;
+        let variance = sum_sq / n - mean * mean;
+        let short = (self.min_sd * self.min_sd - variance).max(0.0);
+        if off_band < 1e-9 && short < 1e-9 {
+            0.0
+        } else {
+            off_band * 100.0 + short
+        }
+    }
+
+    /// Swap questions within cells until the mean difficulty is in the band and the
+    /// spread is wide enough. Each step takes the most-used picked question of one
+    /// difficulty out and the least-used free question of another difficulty in, choosing
+    /// the swap that most reduces [`Assembler::violation`]. `wide` lifts the limit of
+    /// drawing only from the least-used tier.
     fn steer_difficulty<'q>(
         &'q self,
         draws: &mut [Draw],
         chosen: &mut HashSet<&'q QuestionId>,
         wide: bool,
     ) -> bool {
-        let n = f64::from(self.blueprint.question_count());
-        let band = self.half * n + 1e-9;
-        let mut need = self.target * n - self.difficulty_sum(draws);
-        while need.abs() > band {
-            // (resulting |need|, cell, picked position, candidate index)
+        let (mut sum, mut sum_sq) = self.difficulty_sums(draws);
+        let mut violation = self.violation(sum, sum_sq);
+        while violation > 0.0 {
+            // (resulting violation, cell, picked position, candidate index)
             let mut best: Option<(f64, usize, usize, usize)> = None;
             for (ci, (pool, d)) in self.cells.iter().zip(draws.iter()).enumerate() {
                 let limit = if wide {
@@ -436,14 +464,15 @@ impl<'a> Assembler<'a> {
                     let Some(pos) = *pos else { continue };
                     for (din, cand) in candidate.iter().enumerate() {
                         let Some(cand) = *cand else { continue };
-                        let after = (need - (din as f64 - dout as f64)).abs();
-                        if after < need.abs() - 1e-9 && best.is_none_or(|b| after < b.0) {
+                        let (a, b) = (din as f64, dout as f64);
+                        let after = self.violation(sum + a - b, sum_sq + a * a - b * b);
+                        if after < violation - 1e-9 && best.is_none_or(|x| after < x.0) {
                             best = Some((after, ci, pos, cand));
                         }
                     }
                 }
             }
-            let Some((_, ci, pos, cand)) = best else {
+            let Some((after, ci, pos, cand)) = best else {
                 return false;
             };
             let pool = &self.cells[ci];
@@ -454,8 +483,13 @@ impl<'a> Assembler<'a> {
             d.taken[out] = false;
             d.taken[cand] = true;
             d.picked[pos] = cand;
-            need -= f64::from(pool.questions[cand].difficulty)
-                - f64::from(pool.questions[out].difficulty);
+            let (a, b) = (
+                f64::from(pool.questions[cand].difficulty),
+                f64::from(pool.questions[out].difficulty),
+            );
+            sum += a - b;
+            sum_sq += a * a - b * b;
+            violation = after;
         }
         true
     }
@@ -469,6 +503,12 @@ mod tests {
     use crate::subject::{CraneType, Subject};
     use crate::testing::sample_bank;
     use proptest::prelude::*;
+
+    /// The bundled bank, parsed once for all tests.
+    fn bundled() -> &'static Bank {
+        static BANK: std::sync::OnceLock<Bank> = std::sync::OnceLock::new();
+        BANK.get_or_init(|| bundled_bank().unwrap())
+    }
 
     fn bridge() -> Blueprint {
         Blueprint::standard(Subject::Q2(Some(CraneType::Bridge)))
@@ -485,16 +525,16 @@ mod tests {
 
     #[test]
     fn a_large_session_spreads_exposure_evenly() {
-        let bank = bundled_bank().unwrap();
-        for subject in crate::check::subjects(&bank) {
+        let bank = bundled();
+        for subject in crate::check::subjects(bank) {
             let bp = Blueprint::standard(subject);
-            let asm = Assembler::new(&bank, &bp).unwrap();
-            let mut exposure = Exposure::new(&bank);
+            let asm = Assembler::new(bank, &bp).unwrap();
+            let mut exposure = Exposure::new(bank);
             for seed in 0..1000 {
                 let paper = asm.assemble(seed, &exposure).unwrap();
-                exposure.record(&bank, &paper);
+                exposure.record(bank, &paper);
             }
-            let report = exposure.report(&bank, &bp);
+            let report = exposure.report(bank, &bp);
             assert_eq!(report.used, report.pool, "{subject}: every question used");
             assert!(report.ratio <= 1.5, "{subject}: {report:?}");
         }
@@ -507,6 +547,7 @@ mod tests {
         bp.difficulty = DifficultyTarget {
             mean_centi: Some(495),
             tolerance_centi: 10,
+            min_spread_centi: None,
         };
         let err = Assembler::new(&bank, &bp).err().expect("infeasible");
         let BlueprintError::DifficultyUnreachable { max, gap, .. } = err else {
@@ -514,6 +555,21 @@ mod tests {
         };
         assert!(max < 4.9 && gap > 0.0, "{err}");
         assert!(err.to_string().contains("无法达到"), "{err}");
+    }
+
+    #[test]
+    fn an_unreachable_spread_is_rejected() {
+        let bank = bundled();
+        let mut bp = bridge();
+        bp.difficulty.min_spread_centi = Some(190);
+        let err = Assembler::new(bank, &bp)
+            .err()
+            .expect("no paper has sd 1.9");
+        assert!(
+            matches!(err, BlueprintError::SpreadUnreachable { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("标准差"), "{err}");
     }
 
     #[test]
@@ -588,10 +644,24 @@ mod tests {
         }
 
         #[test]
+        fn a_minimum_spread_is_met_with_the_mean(seed: u64, min_spread_centi in 50u16..=120) {
+            let bank = bundled();
+            let mut bp = bridge();
+            bp.difficulty.min_spread_centi = Some(min_spread_centi);
+            let asm = Assembler::new(bank, &bp).unwrap();
+            let paper = asm.assemble(seed, &Exposure::new(bank)).unwrap();
+            let d: Vec<f64> = paper.questions.iter().map(|pq| f64::from(bank.get(&pq.id).unwrap().difficulty)).collect();
+            let mean = d.iter().sum::<f64>() / d.len() as f64;
+            let sd = (d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / d.len() as f64).sqrt();
+            prop_assert!(sd + 1e-9 >= f64::from(min_spread_centi) / 100.0, "sd {}", sd);
+            prop_assert!((mean - asm.target_mean()).abs() <= 0.05 + 1e-9);
+        }
+
+        #[test]
         fn an_explicit_target_is_met(seed: u64, mean_centi in 200u16..=400, tolerance_centi in 4u16..=30) {
             let bank = sample_bank(30);
             let mut bp = bridge();
-            bp.difficulty = DifficultyTarget { mean_centi: Some(mean_centi), tolerance_centi };
+            bp.difficulty = DifficultyTarget { mean_centi: Some(mean_centi), tolerance_centi, min_spread_centi: None };
             let asm = Assembler::new(&bank, &bp).unwrap();
             let paper = asm.assemble(seed, &Exposure::new(&bank)).unwrap();
             let mean = mean_difficulty(&bank, &paper);

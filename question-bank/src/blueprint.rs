@@ -117,6 +117,10 @@ pub struct DifficultyTarget {
     pub mean_centi: Option<u16>,
     /// Largest difference between two papers' means × 100 (default 10 = 0.1).
     pub tolerance_centi: u16,
+    /// Smallest standard deviation of difficulty on a paper × 100 (e.g. 80 = 0.8), so a
+    /// paper is not all medium questions; `None` sets no minimum.
+    #[serde(default)]
+    pub min_spread_centi: Option<u16>,
 }
 
 impl Default for DifficultyTarget {
@@ -124,6 +128,7 @@ impl Default for DifficultyTarget {
         DifficultyTarget {
             mean_centi: None,
             tolerance_centi: 10,
+            min_spread_centi: None,
         }
     }
 }
@@ -184,6 +189,16 @@ pub enum BlueprintError {
         /// How far the nearest reachable mean is from the allowed band.
         gap: f64,
     },
+    /// No paper found meets the minimum difficulty spread within the mean band.
+    #[error("难度离散度目标无法达到：{subject} 的试卷难度标准差至少应为 {wanted:.2}，在平均难度约束下最多只能达到 {reached:.2}")]
+    SpreadUnreachable {
+        /// Subject code.
+        subject: String,
+        /// Required standard deviation.
+        wanted: f64,
+        /// Best reached.
+        reached: f64,
+    },
     /// The difficulty target is outside the 1–5 scale or the tolerance is zero.
     #[error("难度目标应在 1.00–5.00 之间且容差大于 0，收到 {mean:.2}±{tolerance:.2}")]
     BadDifficulty {
@@ -238,7 +253,10 @@ impl Blueprint {
             return Err(BlueprintError::NoTime);
         }
         let d = self.difficulty;
-        if d.tolerance_centi == 0 || d.mean_centi.is_some_and(|m| !(100..=500).contains(&m)) {
+        if d.tolerance_centi == 0
+            || d.mean_centi.is_some_and(|m| !(100..=500).contains(&m))
+            || d.min_spread_centi.is_some_and(|s| s > 200)
+        {
             return Err(BlueprintError::BadDifficulty {
                 mean: f64::from(d.mean_centi.unwrap_or(0)) / 100.0,
                 tolerance: f64::from(d.tolerance_centi) / 100.0,

@@ -146,6 +146,9 @@ pub struct CreateSessionRequest {
     /// Largest difference between two papers' mean difficulty (default 0.1).
     #[serde(default)]
     pub difficulty_tolerance: Option<f64>,
+    /// Smallest standard deviation of difficulty on each paper (default none).
+    #[serde(default)]
+    pub difficulty_min_spread: Option<f64>,
 }
 
 /// Lifecycle of a session.

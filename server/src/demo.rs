@@ -59,6 +59,7 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
             late_entry_minutes: None,
             difficulty_mean: None,
             difficulty_tolerance: None,
+            difficulty_min_spread: None,
         },
     )
     .await?;

@@ -57,15 +57,14 @@ pub async fn create_session(
             "迟到限制不能超过 8 小时",
         ));
     }
-    if req.difficulty_mean.is_some() || req.difficulty_tolerance.is_some() {
-        let centi = |x: f64| (x * 100.0).round().clamp(0.0, f64::from(u16::MAX)) as u16;
-        blueprint.difficulty = DifficultyTarget {
-            mean_centi: req.difficulty_mean.map(centi),
-            tolerance_centi: req
-                .difficulty_tolerance
-                .map_or(blueprint.difficulty.tolerance_centi, centi),
-        };
-    }
+    let centi = |x: f64| (x * 100.0).round().clamp(0.0, f64::from(u16::MAX)) as u16;
+    blueprint.difficulty = DifficultyTarget {
+        mean_centi: req.difficulty_mean.map(centi),
+        tolerance_centi: req
+            .difficulty_tolerance
+            .map_or(blueprint.difficulty.tolerance_centi, centi),
+        min_spread_centi: req.difficulty_min_spread.map(centi),
+    };
     let bank = state.catalog.current();
     Assembler::new(&bank, &blueprint)
         .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))?;
