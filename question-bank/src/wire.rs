@@ -149,6 +149,12 @@ pub struct CreateSessionRequest {
     /// Smallest standard deviation of difficulty on each paper (default none).
     #[serde(default)]
     pub difficulty_min_spread: Option<f64>,
+    /// Questions per type (default 40 判断 / 50 单选 / 10 多选).
+    #[serde(default)]
+    pub kind_counts: Option<crate::blueprint::KindCounts>,
+    /// Area weights in percent, summing to 100 (default 30/50/20).
+    #[serde(default)]
+    pub area_weights: Option<crate::blueprint::AreaWeights>,
 }
 
 /// Lifecycle of a session.

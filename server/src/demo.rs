@@ -60,6 +60,8 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
             difficulty_mean: None,
             difficulty_tolerance: None,
             difficulty_min_spread: None,
+            kind_counts: None,
+            area_weights: None,
         },
     )
     .await?;

@@ -65,6 +65,18 @@ pub async fn create_session(
             .map_or(blueprint.difficulty.tolerance_centi, centi),
         min_spread_centi: req.difficulty_min_spread.map(centi),
     };
+    if let Some(k) = req.kind_counts {
+        if k.total() > 300 {
+            return Err(ApiError::invalid(
+                "blueprint_infeasible",
+                "每份试卷最多 300 题",
+            ));
+        }
+        blueprint.kind_counts = k;
+    }
+    if let Some(w) = req.area_weights {
+        blueprint.area_weights = w;
+    }
     let bank = state.catalog.current();
     Assembler::new(&bank, &blueprint)
         .map_err(|e| ApiError::invalid("blueprint_infeasible", e.to_string()))?;

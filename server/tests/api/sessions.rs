@@ -217,3 +217,36 @@ async fn an_infeasible_blueprint_is_rejected_at_scheduling() {
     let (_, sessions) = app.get("/api/v1/sessions", &examiner).await;
     assert_eq!(sessions.as_array().unwrap().len(), 0, "nothing stored");
 }
+
+#[tokio::test]
+async fn a_session_can_set_its_own_counts_and_weights() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let session = app
+        .create_session_with(
+            &examiner,
+            json!({"kind_counts": {"judge": 20, "single": 25, "multiple": 5}, "area_weights": {"basic": 20, "safety": 60, "law": 20}}),
+        )
+        .await;
+    let c = app.register(&examiner, session.id, 1).await;
+    app.open(&examiner, session.id).await;
+    let token = app.candidate_token(&c.ticket, &id_number(1)).await;
+    let (status, exam) = app.post("/api/v1/exam/start", &token, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{exam}");
+    assert_eq!(exam["questions"].as_array().unwrap().len(), 50);
+
+    let (status, body) = app
+        .post(
+            "/api/v1/sessions",
+            &examiner,
+            json!({"title": "坏蓝图", "subject": "Q1", "starts_at": chrono::Utc::now(), "seats": 10, "area_weights": {"basic": 50, "safety": 50, "law": 20}}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "blueprint_infeasible",
+    );
+    assert!(body["message"].as_str().unwrap().contains("120"), "{body}");
+}
