@@ -36,6 +36,11 @@ impl ApiError {
         }
     }
 
+    /// Whether the token is missing, expired or no longer accepted (sign in again).
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self.code(), Some("unauthenticated" | "token_expired"))
+    }
+
     /// Whether retrying the same request may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
@@ -58,8 +63,15 @@ pub struct Api {
 impl Api {
     /// Client for `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> Api {
+        Api::with_timeout(base, Duration::from_secs(30))
+    }
+
+    /// Client for `base` giving up on a request after `timeout` (an exam terminal wants
+    /// to know soon that the network is gone; every request it retries is idempotent).
+    pub fn with_timeout(base: &str, timeout: Duration) -> Api {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
+            .connect_timeout(timeout)
             .pool_max_idle_per_host(64)
             .build()
             .expect("static client configuration");
@@ -127,6 +139,13 @@ impl Api {
             .call(Method::POST, "/api/v1/auth/candidate", Some(&req))
             .await?;
         Ok(self.with_token(t.token))
+    }
+
+    /// Whether the server answers (`GET /healthz`); any HTTP answer counts.
+    pub async fn health(&self) -> Result<(), ApiError> {
+        self.call::<(), serde_json::Value>(Method::GET, "/healthz", None)
+            .await
+            .map(drop)
     }
 
     /// My exam.

@@ -41,6 +41,8 @@ pub enum JournalEntry {
 pub struct Journal {
     path: PathBuf,
     file: File,
+    /// The file ends in a torn line (a crash mid-write): start the next entry on a new line.
+    torn: bool,
 }
 
 /// Journal file name for a ticket; anything but `[A-Za-z0-9-]` becomes `_`.
@@ -70,26 +72,35 @@ impl Journal {
             .append(true)
             .open(&path)?;
         let mut entries = Vec::new();
-        for line in BufReader::new(&file).lines() {
-            if let Ok(entry) = serde_json::from_str::<JournalEntry>(&line?) {
+        let mut torn = false;
+        let mut reader = BufReader::new(&file);
+        let mut line = String::new();
+        while reader.read_line(&mut line)? > 0 {
+            torn = !line.ends_with('\n');
+            if let Ok(entry) = serde_json::from_str::<JournalEntry>(line.trim_end()) {
                 entries.push(entry);
             }
+            line.clear();
         }
         // Make the file's directory entry durable too, so a new journal survives a crash.
         if let Ok(d) = File::open(dir) {
             d.sync_all()?;
         }
-        Ok((Journal { path, file }, entries))
+        Ok((Journal { path, file, torn }, entries))
     }
 
     /// Append one entry and wait until it is on disk.
     pub fn append(&mut self, entry: &JournalEntry) -> std::io::Result<()> {
         let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
-        // A torn line from an earlier crash must not swallow this one.
-        line.insert(0, '\n');
+        if self.torn {
+            // A torn line from an earlier crash must not swallow this one.
+            line.insert(0, '\n');
+        }
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
-        self.file.sync_data()
+        self.file.sync_data()?;
+        self.torn = false;
+        Ok(())
     }
 
     /// Where the journal is.
@@ -121,6 +132,8 @@ mod tests {
         drop(j);
         let (_, entries) = Journal::open(dir.path(), "D0000101").unwrap();
         assert_eq!(entries, vec![answer(1, 1, Some("T")), answer(1, 2, None)]);
+        let text = std::fs::read_to_string(dir.path().join("D0000101.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 2, "one line per entry: {text}");
     }
 
     #[test]

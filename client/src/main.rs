@@ -1,8 +1,14 @@
 //! `exam-client`: the candidate terminal and the headless load simulator.
 
 mod api;
+mod app;
+mod journal;
+mod runtime;
 mod simulate;
+mod strings;
 mod take;
+mod theme;
+mod ui;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +41,8 @@ enum Command {
         #[arg(long)]
         id_number: String,
     },
+    /// Sit an exam in the full-screen terminal (考生机).
+    Exam(runtime::ExamArgs),
     /// Run N headless terminals at once and verify every acknowledged answer.
     Simulate(simulate::SimulateArgs),
 }
@@ -47,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
             ticket,
             id_number,
         } => take::run(&server, &ticket, &id_number).await,
+        Command::Exam(args) => runtime::run(args).await,
         Command::Simulate(args) => {
             let summary = simulate::run(args).await?;
             println!("{}", serde_json::to_string(&summary)?);

@@ -62,8 +62,14 @@ impl Server {
 
     /// `exam-server serve` on a free port over `data_dir`, seeding demo data if `demo`.
     pub fn start_in(data_dir: tempfile::TempDir, demo: bool) -> Server {
+        Server::start_on(data_dir, "127.0.0.1:0", demo)
+    }
+
+    /// `exam-server serve` on `listen` over `data_dir` (to come back where terminals
+    /// expect it after a crash), seeding demo data if `demo`.
+    pub fn start_on(data_dir: tempfile::TempDir, listen: &str, demo: bool) -> Server {
         let mut cmd = Command::new(binary("exam-server"));
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        cmd.args(["serve", "--listen", listen, "--data-dir"])
             .arg(data_dir.path());
         if demo {
             cmd.arg("--demo");

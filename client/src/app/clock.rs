@@ -17,11 +17,6 @@ impl ServerClock {
         self.skew = server_now - local;
     }
 
-    /// Server clock minus local clock, as last measured.
-    pub fn skew(&self) -> TimeDelta {
-        self.skew
-    }
-
     /// The server's time at local time `local_now`.
     pub fn server_time(&self, local_now: DateTime<Utc>) -> DateTime<Utc> {
         local_now + self.skew
@@ -59,7 +54,7 @@ mod tests {
         let mut clock = ServerClock::default();
         // The terminal's clock is 90 s behind the server's.
         clock.observe(at(100), at(10));
-        assert_eq!(clock.skew(), TimeDelta::seconds(90));
+        assert_eq!(clock.server_time(at(10)), at(100));
         let deadline = at(3700);
         // Locally 10 s: the server says 100 s, so 3600 s are left, not 3690.
         assert_eq!(clock.remaining(deadline, at(10)), TimeDelta::seconds(3600));
@@ -70,7 +65,6 @@ mod tests {
         let mut clock = ServerClock::default();
         clock.observe(at(100), at(10));
         clock.observe(at(200), at(230));
-        assert_eq!(clock.skew(), TimeDelta::seconds(-30));
         assert_eq!(clock.server_time(at(300)), at(270));
     }
 

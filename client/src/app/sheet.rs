@@ -130,7 +130,9 @@ impl Sheet {
         let mut resend = Vec::new();
         for entry in journal {
             match entry {
-                JournalEntry::Answer { no, answer, seq, .. } => {
+                JournalEntry::Answer {
+                    no, answer, seq, ..
+                } => {
                     let Some(q) = questions.iter_mut().find(|q| q.no == *no) else {
                         continue;
                     };

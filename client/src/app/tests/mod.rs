@@ -1,0 +1,4 @@
+//! The model driven through whole check-in and exam flows, with no terminal and no network.
+
+mod checkin;
+mod paper;
