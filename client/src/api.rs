@@ -58,6 +58,8 @@ pub struct Api {
     base: String,
     http: reqwest::Client,
     token: Option<String>,
+    terminal: Option<String>,
+    terminal_seat: Option<String>,
 }
 
 impl Api {
@@ -79,6 +81,18 @@ impl Api {
             base: base.trim_end_matches('/').to_owned(),
             http,
             token: None,
+            terminal: None,
+            terminal_seat: None,
+        }
+    }
+
+    /// A copy of this client that names its terminal (and seat) when a candidate signs
+    /// in: the server keeps a started paper on one terminal at a time.
+    pub fn on_terminal(&self, id: &str, seat: Option<&str>) -> Api {
+        Api {
+            terminal: Some(id.to_owned()),
+            terminal_seat: seat.map(str::to_owned),
+            ..self.clone()
         }
     }
 
@@ -134,6 +148,8 @@ impl Api {
         let req = CandidateLoginRequest {
             ticket: ticket.to_owned(),
             id_number: id_number.to_owned(),
+            terminal: self.terminal.clone(),
+            terminal_seat: self.terminal_seat.clone(),
         };
         let t: TokenResponse = self
             .call(Method::POST, "/api/v1/auth/candidate", Some(&req))

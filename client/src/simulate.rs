@@ -267,6 +267,7 @@ async fn sit_exam(api: Api, c: DemoCandidate, args: &SimulateArgs, seed: u64) ->
             log.error_samples.push(format!("{what}: {e}"));
         }
     };
+    let api = api.on_terminal(&format!("sim-{}", c.ticket), Some(&c.seat));
     let me = match with_retry(|| api.candidate_login(&c.ticket, &c.id_number)).await {
         Ok(me) => me,
         Err(e) => {

@@ -52,6 +52,28 @@ pub fn seat_mismatch(terminal: &str, registered: &str) -> String {
     format!("注意：本机为 {terminal} 号座位，准考证座位为 {registered} 号。请举手联系监考人员。")
 }
 
+pub const HELD_ELSEWHERE_NOTE: &str =
+    "您的试卷正在另一台终端上作答。在本机继续需经监考老师批准：确认后请举手示意。";
+pub const TAKEOVER_TITLE: &str = " 等待换机批准 (Waiting for approval) ";
+pub const TAKEOVER_WAIT: &str = "监考老师批准后将自动进入答题界面，已保存的答案和剩余时间不变。";
+pub const TAKEOVER_BACK: &str = "[Esc] 返回登录";
+
+/// Shown on a terminal whose paper moved to another terminal.
+pub fn taken_over(seat: &str, unsaved: usize) -> String {
+    let there = if seat.is_empty() {
+        "另一台终端".to_owned()
+    } else {
+        format!("座位 {seat} 的终端")
+    };
+    let mut text = format!("本试卷已转到{there}继续作答，本机已停止作答。");
+    if unsaved > 0 {
+        text.push_str(&format!(
+            "本机有 {unsaved} 题的最新作答未保存到服务器（已记录在本机答题日志中），请告知监考老师。"
+        ));
+    }
+    text
+}
+
 // Rules.
 pub const RULES_TITLE: &str = " 考场规则 (Exam rules) ";
 pub const RULES: [&str; 7] = [

@@ -82,6 +82,53 @@ pub struct CandidateLoginRequest {
     pub ticket: String,
     /// 身份证号码.
     pub id_number: String,
+    /// This terminal's id (random, kept on the terminal's disk), 1–64 of
+    /// `[A-Za-z0-9._:-]`. A started paper is answered on one terminal at a time; sign-ins
+    /// without one count as the same unnamed terminal.
+    #[serde(default)]
+    pub terminal: Option<String>,
+    /// The terminal's configured seat label, shown to the invigilator.
+    #[serde(default)]
+    pub terminal_seat: Option<String>,
+}
+
+/// What happens when a candidate whose paper is open on one terminal starts it on another.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TakeoverPolicy {
+    /// The new terminal waits until an invigilator approves the move (default).
+    #[default]
+    Approval,
+    /// The new terminal takes the paper over at once; the move is logged.
+    Automatic,
+}
+
+impl TakeoverPolicy {
+    /// Stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TakeoverPolicy::Approval => "approval",
+            TakeoverPolicy::Automatic => "automatic",
+        }
+    }
+
+    /// From the stored name; unknown names fall back to the safe default.
+    pub fn from_stored(s: &str) -> TakeoverPolicy {
+        if s == "automatic" {
+            TakeoverPolicy::Automatic
+        } else {
+            TakeoverPolicy::Approval
+        }
+    }
+}
+
+/// An invigilator's decision with its reason (for the audit log).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvigilatorAction {
+    /// Why, in words (required, 1–200 characters).
+    pub reason: String,
 }
 
 /// A bearer token.
@@ -155,6 +202,9 @@ pub struct CreateSessionRequest {
     /// Area weights in percent, summing to 100 (default 30/50/20).
     #[serde(default)]
     pub area_weights: Option<crate::blueprint::AreaWeights>,
+    /// Moving a started paper to another terminal (default: invigilator approval).
+    #[serde(default)]
+    pub takeover_policy: Option<TakeoverPolicy>,
 }
 
 /// Lifecycle of a session.
@@ -196,6 +246,8 @@ pub struct SessionView {
     pub bank_version: String,
     /// Registered candidates.
     pub candidates: u32,
+    /// Moving a started paper to another terminal.
+    pub takeover_policy: TakeoverPolicy,
 }
 
 /// Register a candidate in a session; the paper is assembled at once.
@@ -247,6 +299,20 @@ pub struct CandidateView {
     pub seat: String,
     /// Paper state.
     pub paper_status: PaperStatus,
+    /// Seat label of the terminal holding the started paper, when it gave one.
+    pub terminal_seat: Option<String>,
+    /// Another terminal asks to take the paper over (waiting for approval).
+    pub takeover_request: Option<TakeoverRequest>,
+}
+
+/// A terminal waiting to take over a started paper.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TakeoverRequest {
+    /// Seat label of the asking terminal, when it gave one.
+    pub terminal_seat: Option<String>,
+    /// When it asked.
+    pub requested_at: DateTime<Utc>,
 }
 
 /// One question as the candidate sees it: options in display order, no key.
@@ -295,8 +361,12 @@ pub struct ExamView {
     pub server_now: DateTime<Utc>,
     /// Exam length.
     pub duration_seconds: u32,
-    /// Questions; empty until the session is open.
+    /// Questions; empty until the session is open, and on any terminal but the one the
+    /// started paper is open on.
     pub questions: Vec<ExamQuestion>,
+    /// The started paper is open on another terminal (its seat label, or `""`).
+    #[serde(default)]
+    pub held_elsewhere: Option<String>,
     /// Result, once submitted (if the session shows scores).
     pub result: Option<SubmitResult>,
 }

@@ -45,6 +45,7 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
         id: examiner_id,
         role: Role::Examiner,
         name: "examiner".to_owned(),
+        terminal: Default::default(),
     };
     let now = Utc::now();
     let session = sessions::create_session(
@@ -62,6 +63,7 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
             difficulty_min_spread: None,
             kind_counts: None,
             area_weights: None,
+            takeover_policy: None,
         },
     )
     .await?;

@@ -7,7 +7,9 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use e2e_tests::{binary, Server};
-use question_bank::wire::{DemoCandidate, DemoFile, ExamView, Role, SessionResults, TokenResponse};
+use question_bank::wire::{
+    CandidateView, DemoCandidate, DemoFile, Role, SessionResults, TokenResponse,
+};
 use serde_json::json;
 
 /// How long any one screen may take to appear (debug builds, a busy CI machine).
@@ -120,27 +122,61 @@ fn answer_key_for(screen: &str) -> &'static str {
     }
 }
 
-/// What the server holds for `ticket`, through the examiner's results API.
-fn server_answers(server: &Server, demo: &DemoFile, ticket: &str) -> Vec<(u16, Option<String>)> {
+async fn examiner_token(http: &reqwest::Client, server: &Server, demo: &DemoFile) -> String {
     let examiner = demo.account(Role::Examiner).expect("demo examiner");
+    let token: TokenResponse = http
+        .post(format!("{}/api/v1/auth/login", server.url))
+        .json(&json!({"username": examiner.username, "password": examiner.password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token.token
+}
+
+/// The invigilator lets the terminal waiting for `ticket`'s paper take it over.
+fn approve_takeover(server: &Server, demo: &DemoFile, ticket: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let http = reqwest::Client::new();
-        let token: TokenResponse = http
-            .post(format!("{}/api/v1/auth/login", server.url))
-            .json(&json!({"username": examiner.username, "password": examiner.password}))
+        let token = examiner_token(&http, server, demo).await;
+        let session = format!("{}/api/v1/sessions/{}", server.url, demo.session_id);
+        let list: Vec<CandidateView> = http
+            .get(format!("{session}/candidates"))
+            .bearer_auth(&token)
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
+        let c = list.iter().find(|c| c.ticket == ticket).expect("candidate");
+        assert!(c.takeover_request.is_some(), "the terminal asked: {c:?}");
+        let resp = http
+            .post(format!("{session}/candidates/{}/takeover", c.id))
+            .bearer_auth(&token)
+            .json(&json!({"reason": "原终端显示器故障"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+    });
+}
+
+/// What the server holds for `ticket`, through the examiner's results API.
+fn server_answers(server: &Server, demo: &DemoFile, ticket: &str) -> Vec<(u16, Option<String>)> {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let token = examiner_token(&http, server, demo).await;
         let results: SessionResults = http
             .get(format!(
                 "{}/api/v1/sessions/{}/results",
                 server.url, demo.session_id
             ))
-            .bearer_auth(&token.token)
+            .bearer_auth(&token)
             .send()
             .await
             .unwrap()
@@ -302,31 +338,6 @@ fn a_candidate_answers_flags_navigates_and_submits_in_the_full_screen_terminal()
     tmux.wait_until("the program to end", |s| !s.contains("考试结束"));
 }
 
-/// The candidate's paper as the server holds it (GET /exam while started).
-fn server_view(url: &str, c: &DemoCandidate) -> ExamView {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let http = reqwest::Client::new();
-        let token: TokenResponse = http
-            .post(format!("{url}/api/v1/auth/candidate"))
-            .json(&json!({"ticket": c.ticket, "id_number": c.id_number}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        http.get(format!("{url}/api/v1/exam"))
-            .bearer_auth(&token.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
-}
-
 #[test]
 fn answers_given_while_the_server_is_down_survive_a_killed_terminal_and_reach_the_server() {
     if !tmux_installed() {
@@ -382,10 +393,55 @@ fn answers_given_while_the_server_is_down_survive_a_killed_terminal_and_reach_th
         "the flag came back from the journal: {screen}"
     );
 
-    let held = server_view(&server.url, &c);
-    let answers: Vec<Option<&str>> = held.questions[..4]
-        .iter()
-        .map(|q| q.answer.as_deref())
-        .collect();
+    let held = server_answers(&server, &demo, &c.ticket);
+    let answers: Vec<Option<&str>> = held[..4].iter().map(|(_, a)| a.as_deref()).collect();
     assert_eq!(answers, vec![Some("T"), Some("F"), Some("T"), None]);
+}
+
+#[test]
+fn a_second_terminal_takes_over_only_after_the_invigilator_approves_and_the_first_stops() {
+    if !tmux_installed() {
+        eprintln!("\n\n=== SKIPPED: tmux not installed (apt-get install -y tmux) ===\n");
+        println!("SKIPPED: tmux not installed");
+        return;
+    }
+    let server = Server::start_demo();
+    let demo: DemoFile =
+        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let c = demo.candidates[6].clone();
+    let (journal_a, journal_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = start_terminal("first", &server.url, &c.seat, journal_a.path());
+    sign_in(&a, &c);
+    a.press(&["Enter"]);
+    a.wait_for("我已阅读");
+    a.press(&["Space", "Enter"]);
+    a.wait_for("第 1 题 / 共 100 题");
+    a.press(&["t"]);
+    a.wait_until("question 1 saved on the first terminal", |s| {
+        s.contains("已答 1/100") && s.contains("待保存 0")
+    });
+
+    // The candidate moves to seat 99: that terminal must wait for the invigilator.
+    let b = start_terminal("second", &server.url, "99", journal_b.path());
+    let screen = sign_in(&b, &c);
+    assert!(screen.contains("正在另一台终端上作答"), "{screen}");
+    b.press(&["Enter"]);
+    let screen = b.wait_for("等待换机批准");
+    assert!(screen.contains(&format!("座位 {}", c.seat)), "{screen}");
+
+    approve_takeover(&server, &demo, &c.ticket);
+    let screen = b.wait_until("the second terminal in the exam", |s| {
+        s.contains("第 1 题 / 共 100 题") && s.contains("已答 1/100")
+    });
+    assert!(
+        screen.contains("(*) T. 正确"),
+        "the first answer came along: {screen}"
+    );
+
+    // The first terminal is told as soon as it tries to save.
+    a.press(&["n", "f"]);
+    let screen = a.wait_for("已转到");
+    assert!(screen.contains("本机已停止作答"), "{screen}");
+    let held = server_answers(&server, &demo, &c.ticket);
+    assert_eq!(held[1].1, None, "the refused answer is not stored");
 }

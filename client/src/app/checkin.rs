@@ -105,6 +105,8 @@ pub struct Profile {
     pub status: PaperStatus,
     /// Whether the invigilator has opened the session.
     pub session_open: bool,
+    /// The started paper is open on another terminal (its seat label, or `""`).
+    pub held_elsewhere: Option<String>,
 }
 
 impl Profile {
@@ -120,6 +122,7 @@ impl Profile {
             duration_seconds: view.duration_seconds,
             status: view.status,
             session_open: view.session_open,
+            held_elsewhere: view.held_elsewhere.clone(),
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use question_bank::wire::{ExamView, PaperStatus, QuestionKind, SubmitResult};
 
 use super::sheet::{ChoiceError, Sheet};
-use super::{Effect, Key, Outcome, Profile, Reply, SaveJob, ServerClock};
+use super::{Effect, Key, Outcome, Profile, Reply, SaveJob, ServerClock, TAKEN_OVER};
 use crate::journal::JournalEntry;
 use crate::strings as s;
 
@@ -58,6 +58,8 @@ pub struct Exam {
     pub overflow: u16,
     /// Questions whose last change reached the server after the deadline.
     pub late_saves: Vec<u16>,
+    /// Another terminal has the paper now (its seat label, or `""`): this one must stop.
+    pub taken_over: Option<String>,
     fetching: bool,
     next_fetch: DateTime<Utc>,
 }
@@ -89,6 +91,7 @@ impl Exam {
             scroll: 0,
             overflow: 0,
             late_saves: Vec::new(),
+            taken_over: None,
             fetching: false,
             next_fetch: now + FETCH_EVERY,
         };
@@ -267,6 +270,7 @@ impl Exam {
                             self.time_up(fx);
                         }
                     }
+                    TAKEN_OVER => self.taken_over = Some(String::new()),
                     "paper_submitted" => {
                         // Submitted elsewhere or by the server: fetch the stored result.
                         if self.phase == Phase::Answering {
@@ -285,6 +289,10 @@ impl Exam {
                 if let Some(deadline) = view.deadline {
                     self.deadline = deadline;
                 }
+                if view.held_elsewhere.is_some() {
+                    self.taken_over = view.held_elsewhere;
+                    return None;
+                }
                 match view.status {
                     PaperStatus::Started => self.sheet.merge_server(&view.questions),
                     PaperStatus::Submitted | PaperStatus::Absent => {
@@ -298,6 +306,9 @@ impl Exam {
                 self.next_fetch = now + FETCH_EVERY;
             }
             Reply::Submitted(result) => return Some(self.outcome(Some(result))),
+            Reply::SubmitFailed(failure) if failure.code == TAKEN_OVER => {
+                self.taken_over = Some(String::new());
+            }
             Reply::SubmitFailed(failure) => {
                 if self.phase == (Phase::Submitting { auto: true }) {
                     return Some(self.outcome(None));

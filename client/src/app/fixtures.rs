@@ -61,6 +61,7 @@ pub(crate) fn view(status: PaperStatus, open: bool, server_now: DateTime<Utc>) -
         } else {
             Vec::new()
         },
+        held_elsewhere: None,
         result: None,
     }
 }

@@ -24,6 +24,11 @@ pub use sheet::{number_ranges, Question, SaveState};
 
 use crate::strings as s;
 
+/// The server's code for "the paper is open on another terminal; ask the invigilator".
+pub const TAKEOVER_REQUIRED: &str = "takeover_required";
+/// The server's code for "another terminal has this paper now".
+pub const TAKEN_OVER: &str = "taken_over";
+
 /// How often to retry the server while it cannot be reached, and to poll while waiting.
 pub const RETRY_EVERY: TimeDelta = TimeDelta::seconds(3);
 
@@ -89,6 +94,9 @@ pub enum Screen {
     Waiting(Checkin),
     /// Waiting for the server to start the paper.
     Starting(Checkin),
+    /// The paper is open on another terminal: waiting for the invigilator to approve
+    /// the move here (asks again every few seconds).
+    Takeover(Checkin),
     /// Answering.
     Exam(Box<Exam>),
     /// Submitted.
@@ -139,7 +147,7 @@ impl State {
         matches!(self.link, Link::Down { .. })
             && matches!(
                 self.screen,
-                Screen::Login(_) | Screen::Waiting(_) | Screen::Starting(_)
+                Screen::Login(_) | Screen::Waiting(_) | Screen::Starting(_) | Screen::Takeover(_)
             )
     }
 
@@ -209,6 +217,10 @@ impl State {
             Screen::Waiting(c) if !c.polling && now >= c.next_poll => {
                 c.polling = true;
                 fx.push(Effect::Fetch);
+            }
+            Screen::Takeover(c) if !c.polling && now >= c.next_poll => {
+                c.polling = true;
+                fx.push(Effect::Start);
             }
             Screen::Exam(exam) => exam.tick(&self.clock, now, fx),
             _ => {}
@@ -298,6 +310,14 @@ impl State {
                 Key::Enter | Key::Esc => Screen::Login(LoginForm::default()),
                 _ => Screen::Blocked(b),
             },
+            Screen::Takeover(c) => match key {
+                Key::Esc => Screen::Login(LoginForm {
+                    ticket: c.profile.ticket,
+                    focus: LoginField::IdNumber,
+                    ..LoginForm::default()
+                }),
+                _ => Screen::Takeover(c),
+            },
             other @ (Screen::Waiting(_) | Screen::Starting(_)) => other,
         };
     }
@@ -351,7 +371,7 @@ impl State {
                 c.next_poll = now + RETRY_EVERY;
                 Screen::Waiting(c)
             }
-            (Screen::Starting(c), Reply::Started { view, at }) => {
+            (Screen::Starting(c) | Screen::Takeover(c), Reply::Started { view, at }) => {
                 self.clock.observe(view.server_now, at);
                 match Exam::begin(c.profile.clone(), &view, &c.journal, now) {
                     Some((exam, resend)) => {
@@ -364,7 +384,15 @@ impl State {
                     None => blocked(Some(c.profile), s::NO_PAPER),
                 }
             }
-            (Screen::Starting(c), Reply::StartFailed(f)) => {
+            (Screen::Starting(mut c) | Screen::Takeover(mut c), Reply::StartFailed(f))
+                if f.code == TAKEOVER_REQUIRED =>
+            {
+                c.polling = false;
+                c.error = Some(f.message);
+                c.next_poll = now + RETRY_EVERY;
+                Screen::Takeover(c)
+            }
+            (Screen::Starting(c) | Screen::Takeover(c), Reply::StartFailed(f)) => {
                 if f.code == "paper_submitted" {
                     // Submitting is idempotent: it hands back the stored result.
                     fx.push(Effect::Submit);
@@ -382,7 +410,13 @@ impl State {
             (Screen::Starting(c), Reply::SubmitFailed(f)) => blocked(Some(c.profile), &f.message),
             (Screen::Exam(mut exam), reply) => match exam.reply(reply, &mut self.clock, now, fx) {
                 Some(outcome) => Screen::Result(outcome),
-                None => Screen::Exam(exam),
+                None => match exam.taken_over.take() {
+                    Some(seat) => blocked(
+                        Some(exam.profile.clone()),
+                        &s::taken_over(&seat, exam.sheet.unacknowledged()),
+                    ),
+                    None => Screen::Exam(exam),
+                },
             },
             (screen, _) => screen, // a reply for a screen that is gone
         };

@@ -321,6 +321,14 @@ impl Sheet {
             .count()
     }
 
+    /// Questions whose latest change the server does not hold (pending or refused).
+    pub fn unacknowledged(&self) -> usize {
+        self.questions
+            .iter()
+            .filter(|q| matches!(q.save_state(), SaveState::Pending | SaveState::Rejected))
+            .count()
+    }
+
     /// Numbers of unanswered questions.
     pub fn unanswered(&self) -> Vec<u16> {
         self.numbers(|q| !q.is_answered())

@@ -3,6 +3,7 @@
 //! Draws after every batch of events and on a 250 ms tick; ratatui sends only the cells
 //! that changed, so nothing flickers.
 
+mod config;
 mod input;
 mod net;
 mod terminal;
@@ -21,6 +22,7 @@ use crate::app::{Effect, Event, JournalEvent, Reply, Settings, State, Target};
 use crate::journal::{Journal, JournalEntry};
 use crate::strings as s;
 use crate::ui::{self, HitMap};
+use config::TerminalConfig;
 use input::Input;
 use net::Command;
 
@@ -29,22 +31,23 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(8);
 /// How often the clock on screen is refreshed.
 const TICK: Duration = Duration::from_millis(250);
 
-/// Options of `exam-client exam`.
+/// Options of `exam-client exam`. Each may also come from the config file (see
+/// [`config`]); flags and environment variables win.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExamArgs {
-    /// Server base URL.
-    #[arg(
-        long,
-        env = "CRANE_EXAM_SERVER",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub server: String,
+    /// Server base URL [default: http://127.0.0.1:8080].
+    #[arg(long, env = "CRANE_EXAM_SERVER")]
+    pub server: Option<String>,
     /// This terminal's seat number (座位号), shown in the header and checked at sign-in.
     #[arg(long, env = "CRANE_EXAM_SEAT")]
     pub seat: Option<String>,
-    /// Where the local answer journal is kept, one file per admission ticket.
-    #[arg(long, env = "CRANE_EXAM_JOURNAL_DIR", default_value = "exam-journal")]
-    pub journal_dir: PathBuf,
+    /// Where the local answer journal and the terminal id are kept [default: exam-journal].
+    #[arg(long, env = "CRANE_EXAM_JOURNAL_DIR")]
+    pub journal_dir: Option<PathBuf>,
+    /// Terminal config file (TOML: server, seat, journal_dir)
+    /// [default: /etc/crane-exam/terminal.toml when present].
+    #[arg(long, env = "CRANE_EXAM_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 /// Everything that reaches the event loop from other threads and tasks.
@@ -174,15 +177,17 @@ pub async fn run(args: ExamArgs) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(s::NEEDS_TERMINAL);
     }
+    let config = TerminalConfig::resolve(&args)?;
     let settings = Settings {
-        server: args.server.clone(),
-        seat: args.seat.clone().filter(|seat| !seat.trim().is_empty()),
+        server: config.server.clone(),
+        seat: config.seat.clone(),
     };
     let (state, first) = State::new(settings, Utc::now());
     let (incoming_tx, mut incoming) = unbounded_channel();
     let (commands, command_rx) = unbounded_channel();
     tokio::spawn(net::run(
-        Api::with_timeout(&args.server, REQUEST_TIMEOUT),
+        Api::with_timeout(&config.server, REQUEST_TIMEOUT)
+            .on_terminal(&config.terminal_id, config.seat.as_deref()),
         command_rx,
         incoming_tx.clone(),
     ));
@@ -194,7 +199,7 @@ pub async fn run(args: ExamArgs) -> anyhow::Result<()> {
     let mut rt = Runtime {
         state,
         hits: HitMap::default(),
-        journal_dir: args.journal_dir,
+        journal_dir: config.journal_dir,
         journal: None,
         commands,
     };

@@ -76,6 +76,7 @@ pub fn draw(frame: &mut Frame, state: &State) -> HitMap {
                     Screen::Rules(c) => screens::rules(frame, body, c, &mut hits),
                     Screen::Waiting(c) => screens::waiting(frame, body, state, c, false),
                     Screen::Starting(c) => screens::waiting(frame, body, state, c, true),
+                    Screen::Takeover(c) => screens::takeover(frame, body, c, &mut hits),
                     Screen::Result(o) => screens::result(frame, body, o, &mut hits),
                     Screen::Blocked(b) => screens::blocked(frame, body, b, &mut hits),
                     Screen::Exam(_) => unreachable!("matched above"),

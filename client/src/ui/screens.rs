@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Local, Utc};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::wrap::wrap;
 use super::{button_row, centered, server_label, HitMap};
 use crate::app::{
     format_clock, Blocked, Checkin, Key, Link, LoginField, LoginForm, Outcome, Profile, State,
@@ -26,6 +28,19 @@ fn panel(frame: &mut Frame, area: Rect, title: &str, width: u16, height: u16) ->
         y: inner.y + 1,
         height: inner.height.saturating_sub(2),
     }
+}
+
+/// Width of the boxes around check-in messages, and of the text inside them.
+const BOX_WIDTH: u16 = 72;
+const BOX_TEXT: u16 = BOX_WIDTH - 6;
+
+/// A message broken into lines that fit a box (Chinese breaks anywhere, see `wrap`), so
+/// the box can be sized to what it shows.
+fn message<'a>(text: &str, style: Style) -> Vec<Line<'a>> {
+    wrap(text, BOX_TEXT)
+        .into_iter()
+        .map(|line| Line::styled(line, style))
+        .collect()
 }
 
 fn local_time(t: DateTime<Utc>) -> String {
@@ -174,20 +189,23 @@ pub(super) fn identity(
     lines.extend(profile_lines(&c.profile));
     if c.seat_mismatch(state.settings.seat.as_deref()) {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            s::seat_mismatch(
+        lines.extend(message(
+            &s::seat_mismatch(
                 state.settings.seat.as_deref().unwrap_or_default(),
                 &c.profile.seat,
             ),
             theme::ERROR,
         ));
     }
-    if c.profile.status == question_bank::wire::PaperStatus::Started {
+    if c.profile.held_elsewhere.is_some() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(s::RESUME_NOTE, theme::NOTICE));
+        lines.extend(message(s::HELD_ELSEWHERE_NOTE, theme::NOTICE));
+    } else if c.profile.status == question_bank::wire::PaperStatus::Started {
+        lines.push(Line::raw(""));
+        lines.extend(message(s::RESUME_NOTE, theme::NOTICE));
     }
     let height = lines.len() as u16 + 6;
-    let inner = panel(frame, area, s::IDENTITY_TITLE, 72, height);
+    let inner = panel(frame, area, s::IDENTITY_TITLE, BOX_WIDTH, height);
     let [body, _, row] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(1),
@@ -271,12 +289,35 @@ pub(super) fn waiting(frame: &mut Frame, area: Rect, state: &State, c: &Checkin,
         lines.push(Line::raw(s::WAITING));
         lines.push(Line::raw(s::WAITING_REFRESH));
         if let Some(why) = &c.error {
-            lines.push(Line::styled(why.clone(), theme::ERROR));
+            lines.extend(message(why, theme::ERROR));
         }
     }
     let height = lines.len() as u16 + 4;
-    let inner = panel(frame, area, s::WAITING_TITLE, 72, height);
+    let inner = panel(frame, area, s::WAITING_TITLE, BOX_WIDTH, height);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The paper is open on another terminal: the server's message, and that approval will
+/// let this terminal in by itself.
+pub(super) fn takeover(frame: &mut Frame, area: Rect, c: &Checkin, hits: &mut HitMap) {
+    let mut lines = profile_lines(&c.profile);
+    lines.push(Line::raw(""));
+    if let Some(why) = &c.error {
+        lines.extend(message(why, theme::TIME_WARN));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(message(s::TAKEOVER_WAIT, Style::default()));
+    lines.push(Line::raw(s::WAITING_REFRESH));
+    let height = lines.len() as u16 + 6;
+    let inner = panel(frame, area, s::TAKEOVER_TITLE, BOX_WIDTH, height);
+    let [body, _, row] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    button_row(frame, row, &[(Key::Esc, s::TAKEOVER_BACK)], hits, true, 0);
 }
 
 pub(super) fn result(frame: &mut Frame, area: Rect, o: &Outcome, hits: &mut HitMap) {
@@ -368,9 +409,9 @@ pub(super) fn blocked(frame: &mut Frame, area: Rect, b: &Blocked, hits: &mut Hit
         lines.push(field(s::TICKET, p.ticket.clone()));
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(b.message.clone(), theme::ERROR));
+    lines.extend(message(&b.message, theme::ERROR));
     let height = lines.len() as u16 + 7;
-    let inner = panel(frame, area, s::BLOCKED_TITLE, 72, height);
+    let inner = panel(frame, area, s::BLOCKED_TITLE, BOX_WIDTH, height);
     let [body, _, row] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(1),

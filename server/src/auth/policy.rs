@@ -8,6 +8,7 @@ use question_bank::wire::Role;
 
 use super::token::TokenKeys;
 use crate::error::ApiError;
+use crate::store::exams::Terminal;
 
 /// Something an endpoint does that not every role may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum Permission {
     ManageBanks,
     /// Sit one's own paper.
     TakeExam,
+    /// Act on candidates during a session (approve a terminal move, ...).
+    Invigilate,
 }
 
 impl Permission {
@@ -36,6 +39,7 @@ impl Permission {
             Permission::ViewResults => &[Role::Examiner, Role::Certifier],
             Permission::ManageBanks => &[Role::Examiner, Role::Admin],
             Permission::TakeExam => &[Role::Candidate],
+            Permission::Invigilate => &[Role::Examiner, Role::Admin],
         }
     }
 }
@@ -49,6 +53,8 @@ pub struct Principal {
     pub role: Role,
     /// Account name or ticket.
     pub name: String,
+    /// Candidates: the terminal signed in on (`""` when it gave none).
+    pub terminal: Terminal,
 }
 
 impl Principal {
@@ -84,6 +90,10 @@ impl FromRequest for Principal {
                     id,
                     role: c.role,
                     name: c.name,
+                    terminal: Terminal {
+                        id: c.term.unwrap_or_default(),
+                        seat: c.tseat,
+                    },
                 })
             }),
         })
@@ -115,7 +125,8 @@ pub mod can {
         ViewSessions,
         ViewResults,
         ManageBanks,
-        TakeExam
+        TakeExam,
+        Invigilate
     );
 }
 
@@ -154,7 +165,9 @@ mod tests {
             Permission::ManageSessions,
             Permission::ViewSessions,
             Permission::ViewResults,
+            Permission::ManageBanks,
             Permission::TakeExam,
+            Permission::Invigilate,
         ];
         for p in all {
             assert_eq!(

@@ -7,6 +7,7 @@ use question_bank::wire::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::store::exams::Terminal;
 
 /// JWT claims.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,6 +22,12 @@ pub struct Claims {
     pub iat: i64,
     /// Expiry (seconds).
     pub exp: i64,
+    /// Candidates: the terminal signed in on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// Candidates: that terminal's seat label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tseat: Option<String>,
 }
 
 /// Signing and verification keys.
@@ -44,12 +51,13 @@ impl TokenKeys {
         }
     }
 
-    /// Issue a token valid for `ttl`.
+    /// Issue a token valid for `ttl`; candidates' tokens name their terminal.
     pub fn issue(
         &self,
         sub: i64,
         role: Role,
         name: &str,
+        terminal: Option<&Terminal>,
         ttl: Duration,
     ) -> anyhow::Result<(String, DateTime<Utc>)> {
         let now = Utc::now();
@@ -60,6 +68,8 @@ impl TokenKeys {
             name: name.to_owned(),
             iat: now.timestamp(),
             exp: expires.timestamp(),
+            term: terminal.map(|t| t.id.clone()),
+            tseat: terminal.and_then(|t| t.seat.clone()),
         };
         Ok((
             encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?,
@@ -86,12 +96,12 @@ mod tests {
     fn tokens_verify_and_expire_and_resist_forgery() {
         let keys = TokenKeys::new(b"k1");
         let (t, _) = keys
-            .issue(7, Role::Examiner, "e", Duration::minutes(5))
+            .issue(7, Role::Examiner, "e", None, Duration::minutes(5))
             .unwrap();
         let c = keys.verify(&t).unwrap();
         assert_eq!((c.sub.as_str(), c.role), ("7", Role::Examiner));
         let (old, _) = keys
-            .issue(7, Role::Examiner, "e", Duration::minutes(-10))
+            .issue(7, Role::Examiner, "e", None, Duration::minutes(-10))
             .unwrap();
         assert!(matches!(keys.verify(&old), Err(ApiError::TokenExpired)));
         assert!(matches!(

@@ -17,10 +17,15 @@ pub async fn view(
     state: web::Data<AppState>,
     who: Authorized<can::TakeExam>,
 ) -> ApiResult<web::Json<ExamView>> {
-    Ok(web::Json(exam::exam_view(&state, who.principal.id).await?))
+    Ok(web::Json(
+        exam::exam_view(&state, who.principal.id, &who.principal.terminal.id).await?,
+    ))
 }
 
-/// Start (or resume) my paper once the session is open.
+/// Start (or resume) my paper once the session is open. A paper open on another terminal
+/// answers 409 `takeover_required` until an invigilator approves the move (or moves at
+/// once under the session's `automatic` policy); the old terminal then gets 409
+/// `taken_over` and sees no questions.
 #[utoipa::path(post, path = "/api/v1/exam/start", tag = "exam", security(("bearer" = [])),
     responses((status = 200, body = ExamView), (status = 409, body = ErrorBody)))]
 #[post("/exam/start")]
@@ -28,7 +33,10 @@ pub async fn start(
     state: web::Data<AppState>,
     who: Authorized<can::TakeExam>,
 ) -> ApiResult<web::Json<ExamView>> {
-    Ok(web::Json(exam::start_exam(&state, who.principal.id).await?))
+    let p = &who.principal;
+    Ok(web::Json(
+        exam::start_exam(&state, p.id, &p.terminal).await?,
+    ))
 }
 
 /// Save one answer. Returns only after the answer is durable.
@@ -43,7 +51,14 @@ pub async fn save_answer(
     body: web::Json<SaveAnswerRequest>,
 ) -> ApiResult<web::Json<SaveAnswerResponse>> {
     Ok(web::Json(
-        exam::save_answer(&state, who.principal.id, no.into_inner(), body.into_inner()).await?,
+        exam::save_answer(
+            &state,
+            who.principal.id,
+            &who.principal.terminal.id,
+            no.into_inner(),
+            body.into_inner(),
+        )
+        .await?,
     ))
 }
 
@@ -56,6 +71,6 @@ pub async fn submit(
     who: Authorized<can::TakeExam>,
 ) -> ApiResult<web::Json<SubmitResult>> {
     Ok(web::Json(
-        exam::submit_exam(&state, who.principal.id).await?,
+        exam::submit_exam(&state, who.principal.id, &who.principal.terminal.id).await?,
     ))
 }

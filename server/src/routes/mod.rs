@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sessions::open)
             .service(sessions::register_candidate)
             .service(sessions::list_candidates)
+            .service(sessions::approve_takeover)
             .service(sessions::results)
             .service(exam::view)
             .service(exam::start)

@@ -31,7 +31,7 @@ impl Modify for BearerAuth {
         health::healthz, auth::login, auth::candidate_login, users::create, users::list,
         banks::import, banks::overview, banks::export, banks::template,
         sessions::create, sessions::list, sessions::get, sessions::open, sessions::register_candidate,
-        sessions::list_candidates, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit
+        sessions::list_candidates, sessions::approve_takeover, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit
     ),
     modifiers(&BearerAuth)
 )]

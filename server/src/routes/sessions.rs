@@ -2,13 +2,13 @@
 
 use actix_web::{get, post, web};
 use question_bank::wire::{
-    CandidateView, CreateSessionRequest, ErrorBody, RegisterCandidateRequest, SessionExposure,
-    SessionResults, SessionView,
+    CandidateView, CreateSessionRequest, ErrorBody, InvigilatorAction, RegisterCandidateRequest,
+    SessionExposure, SessionResults, SessionView,
 };
 
 use crate::auth::policy::{can, Authorized};
 use crate::error::ApiResult;
-use crate::service::{results as result_service, sessions, AppState};
+use crate::service::{invigilation, results as result_service, sessions, AppState};
 
 /// Schedule a session.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = CreateSessionRequest, security(("bearer" = [])),
@@ -125,5 +125,32 @@ pub async fn results(
 ) -> ApiResult<web::Json<SessionResults>> {
     Ok(web::Json(
         result_service::session_results(&state, id.into_inner()).await?,
+    ))
+}
+
+/// Let the terminal waiting for a candidate's started paper take it over (换机). The
+/// reason goes to the audit log.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/candidates/{candidate}/takeover", tag = "invigilation",
+    request_body = InvigilatorAction, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id"), ("candidate" = i64, Path, description = "Candidate id")),
+    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates/{candidate}/takeover")]
+pub async fn approve_takeover(
+    state: web::Data<AppState>,
+    who: Authorized<can::Invigilate>,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<InvigilatorAction>,
+) -> ApiResult<web::Json<CandidateView>> {
+    let (session, candidate) = path.into_inner();
+    Ok(web::Json(
+        invigilation::approve_takeover(
+            &state,
+            &who.principal,
+            session,
+            candidate,
+            body.into_inner(),
+        )
+        .await?,
     ))
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use question_bank::wire::{
     points, ExamQuestion, ExamView, PaperStatus, SaveAnswerRequest, SaveAnswerResponse,
-    SubmitResult,
+    SubmitResult, TakeoverPolicy,
 };
 use question_bank::{score_paper, Answer, Bank, Blueprint, Paper, ScoreReport};
 
@@ -13,7 +13,7 @@ use super::sessions::{load_session, session_blueprint};
 use super::AppState;
 use crate::clock::{now_millis, to_datetime, Millis};
 use crate::error::{ApiError, ApiResult};
-use crate::store::exams::{AnswerRow, ExamRow, Marked, SaveOutcome};
+use crate::store::exams::{AnswerRow, Claim, ExamRow, Marked, SaveOutcome, Submission, Terminal};
 use crate::store::sessions::{paper_status, SessionRow};
 
 /// A paper with the bank version and blueprint it belongs to.
@@ -106,12 +106,15 @@ fn submit_result(exam: &ExamRow, loaded: &LoadedPaper) -> Option<SubmitResult> {
     })
 }
 
-/// The candidate's view of their exam; questions only while it is being answered.
-pub async fn exam_view(state: &AppState, candidate_id: i64) -> ApiResult<ExamView> {
+/// The candidate's view of their exam; questions only while it is being answered, and
+/// only on the terminal it is open on.
+pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> ApiResult<ExamView> {
     let (exam, session) = load_exam(state, candidate_id).await?;
     let loaded = load_paper(state, &exam, &session).await?;
     let status = paper_status(&exam.status);
-    let questions = if status == PaperStatus::Started {
+    let held_elsewhere = (status == PaperStatus::Started && !exam.held_by(terminal))
+        .then(|| exam.terminal_seat.clone().unwrap_or_default());
+    let questions = if status == PaperStatus::Started && held_elsewhere.is_none() {
         let rows = state.store.answers(exam.paper_id).await?;
         display_questions(&loaded, &rows)?
     } else {
@@ -131,6 +134,7 @@ pub async fn exam_view(state: &AppState, candidate_id: i64) -> ApiResult<ExamVie
         server_now: to_datetime(now_millis()),
         duration_seconds: u32::try_from(session.duration_seconds).map_err(anyhow::Error::from)?,
         questions,
+        held_elsewhere,
         result: submit_result(&exam, &loaded),
     })
 }
@@ -171,9 +175,14 @@ fn display_questions(
         .collect()
 }
 
-/// Start (or resume) the paper once the session is open; late starters are refused after
-/// the late-entry window.
-pub async fn start_exam(state: &AppState, candidate_id: i64) -> ApiResult<ExamView> {
+/// Start (or resume) the paper once the session is open, on the caller's terminal; late
+/// starters are refused after the late-entry window. A paper open on another terminal
+/// moves here only as the session's takeover policy allows.
+pub async fn start_exam(
+    state: &AppState,
+    candidate_id: i64,
+    terminal: &Terminal,
+) -> ApiResult<ExamView> {
     let (exam, session) = load_exam(state, candidate_id).await?;
     let now = now_millis();
     match (paper_status(&exam.status), session.opened_at) {
@@ -196,18 +205,65 @@ pub async fn start_exam(state: &AppState, candidate_id: i64) -> ApiResult<ExamVi
             if exam.deadline_at.is_some_and(|d| now >= d) {
                 return Err(ApiError::conflict("deadline_passed", "考试时间已结束"));
             }
-            state.store.start_paper(exam.paper_id, now).await?;
+            state
+                .store
+                .start_paper(exam.paper_id, terminal, now)
+                .await?;
             tracing::info!(candidate_id, paper_id = exam.paper_id, "paper started");
         }
-        (PaperStatus::Started, Some(_)) => {}
+        (PaperStatus::Started, Some(_)) => {
+            let automatic = session.takeover_policy() == TakeoverPolicy::Automatic;
+            match state
+                .store
+                .claim_paper(exam.paper_id, terminal, automatic, now)
+                .await?
+            {
+                Claim::Held => {}
+                Claim::TookOver { from_seat } => {
+                    let detail = format!(
+                        "自动转移终端：{} → {}",
+                        seat_label(from_seat.as_deref()),
+                        seat_label(terminal.seat.as_deref())
+                    );
+                    state
+                        .store
+                        .audit(
+                            &exam.ticket,
+                            "exam.takeover",
+                            &format!("candidate:{candidate_id}"),
+                            &detail,
+                        )
+                        .await?;
+                    tracing::info!(candidate_id, "paper taken over by another terminal");
+                }
+                Claim::Waiting { holder_seat } => {
+                    return Err(ApiError::conflict(
+                        "takeover_required",
+                        format!(
+                            "本试卷正在{}上作答。如需在本机继续，请举手示意，经监考老师批准后自动进入。",
+                            seat_label(holder_seat.as_deref())
+                        ),
+                    ));
+                }
+            }
+        }
     }
-    exam_view(state, candidate_id).await
+    exam_view(state, candidate_id, &terminal.id).await
+}
+
+/// A terminal as people name it: `座位 07 的终端`, or `另一台终端`.
+pub(crate) fn seat_label(seat: Option<&str>) -> String {
+    match seat {
+        Some(seat) if !seat.is_empty() => format!("座位 {seat} 的终端"),
+        _ => "另一台终端".to_owned(),
+    }
 }
 
 /// Save one answer; acknowledged only after the transaction is durable.
 pub async fn save_answer(
     state: &AppState,
     candidate_id: i64,
+    terminal: &str,
     no: u16,
     req: SaveAnswerRequest,
 ) -> ApiResult<SaveAnswerResponse> {
@@ -247,6 +303,7 @@ pub async fn save_answer(
             i64::from(no),
             bank_answer.as_deref(),
             req.seq as i64,
+            terminal,
             now_millis(),
         )
         .await?;
@@ -285,12 +342,24 @@ pub async fn save_answer(
             "deadline_passed",
             "考试时间已结束，答案未保存",
         )),
+        SaveOutcome::TakenOver => Err(taken_over()),
     }
+}
+
+fn taken_over() -> ApiError {
+    ApiError::conflict(
+        "taken_over",
+        "本试卷已转到另一台终端继续作答，本机不能再作答或交卷",
+    )
 }
 
 /// Submit and score. Idempotent: submitting a submitted paper returns its result. A paper
 /// past its deadline is submitted as a time-out.
-pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<SubmitResult> {
+pub async fn submit_exam(
+    state: &AppState,
+    candidate_id: i64,
+    terminal: &str,
+) -> ApiResult<SubmitResult> {
     let (exam, session) = load_exam(state, candidate_id).await?;
     match paper_status(&exam.status) {
         PaperStatus::Pending => {
@@ -303,7 +372,11 @@ pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<Submi
     let exam = if paper_status(&exam.status) == PaperStatus::Started {
         let now = now_millis();
         let auto = exam.deadline_at.is_some_and(|d| now >= d);
-        submit_paper(state, &exam, &loaded, now, auto).await?;
+        if submit_paper(state, &exam, &loaded, Some(terminal), now, auto).await?
+            == Submission::TakenOver
+        {
+            return Err(taken_over());
+        }
         // Re-read the row for the stored score and submission time.
         state
             .store
@@ -317,21 +390,23 @@ pub async fn submit_exam(state: &AppState, candidate_id: i64) -> ApiResult<Submi
         .ok_or_else(|| anyhow::anyhow!("submitted paper has no score").into())
 }
 
-/// Mark and store a started paper. Shared by the candidate's submit and the sweeper.
+/// Mark and store a started paper. Shared by the candidate's submit (`by` their
+/// terminal) and the sweeper (`by` none).
 pub(crate) async fn submit_paper(
     state: &AppState,
     exam: &ExamRow,
     loaded: &LoadedPaper,
+    by: Option<&str>,
     now: Millis,
     auto: bool,
-) -> anyhow::Result<Option<Marked>> {
+) -> anyhow::Result<Submission> {
     let result = state
         .store
-        .submit_paper(exam.paper_id, now, auto, |rows| {
+        .submit_paper(exam.paper_id, by, now, auto, |rows| {
             Ok(marked(&loaded.mark(rows)?))
         })
         .await?;
-    if let Some(m) = result {
+    if let Submission::Done(m) = result {
         tracing::info!(
             paper_id = exam.paper_id,
             auto,

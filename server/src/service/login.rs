@@ -7,6 +7,7 @@ use super::AppState;
 use crate::auth::password::verify_password_blocking;
 use crate::clock::now_millis;
 use crate::error::{ApiError, ApiResult};
+use crate::store::exams::Terminal;
 
 async fn ensure_not_locked(state: &AppState, key: &str) -> ApiResult<i64> {
     let now = now_millis();
@@ -53,6 +54,7 @@ pub async fn staff_login(state: &AppState, req: LoginRequest) -> ApiResult<Token
         user.id,
         role,
         &user.username,
+        None,
         Duration::minutes(state.settings.staff_token_minutes),
     )?;
     tracing::info!(user_id = user.id, role = role.as_str(), "staff signed in");
@@ -68,6 +70,7 @@ pub async fn candidate_login(
     state: &AppState,
     req: CandidateLoginRequest,
 ) -> ApiResult<TokenResponse> {
+    let terminal = terminal_of(&req)?;
     let ticket = req.ticket.trim();
     let key = format!("ticket:{ticket}");
     let now = ensure_not_locked(state, &key).await?;
@@ -82,6 +85,7 @@ pub async fn candidate_login(
         exam.candidate_id,
         Role::Candidate,
         &exam.ticket,
+        Some(&terminal),
         Duration::minutes(state.settings.candidate_token_minutes),
     )?;
     tracing::info!(candidate_id = exam.candidate_id, "candidate signed in");
@@ -89,6 +93,36 @@ pub async fn candidate_login(
         token,
         role: Role::Candidate,
         expires_at,
+    })
+}
+
+/// The terminal a candidate signs in on, validated.
+fn terminal_of(req: &CandidateLoginRequest) -> ApiResult<Terminal> {
+    let id = req.terminal.as_deref().unwrap_or_default().trim();
+    let id_ok = id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b));
+    if !id_ok {
+        return Err(ApiError::invalid(
+            "invalid_terminal",
+            "终端编号最长 64 个字符，只能包含字母、数字和 . _ : -",
+        ));
+    }
+    let seat = req
+        .terminal_seat
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if seat.is_some_and(|s| s.chars().count() > 16 || s.chars().any(char::is_control)) {
+        return Err(ApiError::invalid(
+            "invalid_terminal_seat",
+            "终端座位号最长 16 个字符",
+        ));
+    }
+    Ok(Terminal {
+        id: id.to_owned(),
+        seat: seat.map(str::to_owned),
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod banks;
 pub mod catalog;
 pub mod exam;
+pub mod invigilation;
 pub mod login;
 pub mod results;
 pub mod sessions;

@@ -92,6 +92,7 @@ pub async fn create_session(
             late_entry_minutes,
             bank_version: &bank.version().0,
             blueprint_json: &blueprint_json,
+            takeover_policy: req.takeover_policy.unwrap_or_default(),
             created_by: by.id,
             now: now_millis(),
         })
@@ -251,11 +252,20 @@ pub async fn register_candidate(
             &format!("session:{session_id} seat:{seat}"),
         )
         .await?;
+    candidate_view(state, session_id, id).await
+}
+
+/// One candidate of a session.
+pub(crate) async fn candidate_view(
+    state: &AppState,
+    session_id: i64,
+    id: i64,
+) -> ApiResult<CandidateView> {
     let rows = state.store.list_candidates(session_id).await?;
     rows.iter()
         .find(|c| c.id == id)
         .map(|c| c.view())
-        .ok_or_else(|| anyhow::anyhow!("candidate {id} vanished").into())
+        .ok_or(ApiError::NotFound("考生"))
 }
 
 /// Candidates of a session.

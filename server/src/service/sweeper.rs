@@ -7,6 +7,7 @@ use super::exam::{load_paper, submit_paper};
 use super::sessions::load_session;
 use super::AppState;
 use crate::clock::now_millis;
+use crate::store::exams::Submission;
 
 /// Papers handled per pass; the next pass continues.
 const BATCH: i64 = 500;
@@ -29,10 +30,7 @@ pub async fn auto_submit_expired(state: &AppState) -> anyhow::Result<usize> {
         };
         let session = load_session(state, exam.session_id).await?;
         let loaded = load_paper(state, &exam, &session).await?;
-        if submit_paper(state, &exam, &loaded, now, true)
-            .await?
-            .is_some()
-        {
+        if let Submission::Done(_) = submit_paper(state, &exam, &loaded, None, now, true).await? {
             closed += 1;
         }
     }

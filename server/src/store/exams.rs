@@ -40,6 +40,54 @@ pub struct ExamRow {
     pub passed: Option<bool>,
     /// Unanswered at submission.
     pub unanswered: Option<i64>,
+    /// The terminal the started paper is open on (`None`: not claimed yet).
+    pub terminal_id: Option<String>,
+    /// Its seat label.
+    pub terminal_seat: Option<String>,
+}
+
+impl ExamRow {
+    /// Whether `terminal` may work on the started paper: it holds it, or nobody does.
+    pub fn held_by(&self, terminal: &str) -> bool {
+        self.terminal_id.as_deref().is_none_or(|t| t == terminal)
+    }
+}
+
+/// The terminal a candidate signed in on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// Its id, `""` for sign-ins that gave none.
+    pub id: String,
+    /// Its seat label, if it gave one.
+    pub seat: Option<String>,
+}
+
+/// Outcome of a terminal asking for a started paper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This terminal holds the paper (it already did, or nobody did).
+    Held,
+    /// This terminal took the paper over from another (automatic policy).
+    TookOver {
+        /// Seat label of the terminal that lost it.
+        from_seat: Option<String>,
+    },
+    /// The request is recorded; an invigilator must approve it.
+    Waiting {
+        /// Seat label of the terminal holding the paper.
+        holder_seat: Option<String>,
+    },
+}
+
+/// Outcome of submitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submission {
+    /// Marked and stored.
+    Done(Marked),
+    /// Not in the `started` state (already submitted, say).
+    NotStarted,
+    /// Another terminal holds the paper.
+    TakenOver,
 }
 
 /// A stored answer.
@@ -75,10 +123,12 @@ pub enum SaveOutcome {
     Closed,
     /// Time is up.
     DeadlinePassed,
+    /// Another terminal holds the paper now.
+    TakenOver,
 }
 
 /// A marked paper, ready to store.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marked {
     /// Score, tenths.
     pub score_tenths: u32,
@@ -90,7 +140,7 @@ pub struct Marked {
 
 const EXAM_COLUMNS: &str = "c.id AS candidate_id, c.name, c.id_number, c.ticket, c.seat, c.session_id,
     p.id AS paper_id, p.paper_json, p.question_count, p.status, p.deadline_at, p.submitted_at, p.auto_submitted,
-    p.score_tenths, p.passed, p.unanswered";
+    p.score_tenths, p.passed, p.unanswered, p.terminal_id, p.terminal_seat";
 
 impl Store {
     /// The exam of the candidate holding `ticket`.
@@ -143,15 +193,111 @@ impl Store {
         .await
     }
 
-    /// Start a pending paper (the candidate opened it). No-op if already started.
+    /// Start a pending paper on `terminal` (the candidate opened it). No-op if already
+    /// started.
     #[tracing::instrument(skip_all)]
-    pub async fn start_paper(&self, paper_id: i64, now: Millis) -> sqlx::Result<()> {
-        sqlx::query("UPDATE papers SET status = 'started', started_at = ? WHERE id = ? AND status = 'pending'")
+    pub async fn start_paper(
+        &self,
+        paper_id: i64,
+        terminal: &Terminal,
+        now: Millis,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE papers SET status = 'started', started_at = ?, terminal_id = ?, terminal_seat = ?
+             WHERE id = ? AND status = 'pending'",
+        )
+        .bind(now)
+        .bind(&terminal.id)
+        .bind(&terminal.seat)
+        .bind(paper_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// `terminal` asks for a started paper: it keeps or gets it when it holds it or
+    /// nobody does; otherwise it takes it over (`automatic`) or its request is recorded
+    /// for an invigilator (`approve`). One transaction, so two terminals cannot both win.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_paper(
+        &self,
+        paper_id: i64,
+        terminal: &Terminal,
+        automatic: bool,
+        now: Millis,
+    ) -> sqlx::Result<Claim> {
+        let mut tx = self.writer.begin().await?;
+        let (holder, holder_seat): (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT terminal_id, terminal_seat FROM papers WHERE id = ?")
+                .bind(paper_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let mine = holder.as_deref().is_none_or(|h| h == terminal.id);
+        let claim = if mine || automatic {
+            sqlx::query(
+                "UPDATE papers SET terminal_id = ?, terminal_seat = ?, takeover_terminal = NULL,
+                   takeover_seat = NULL, takeover_requested_at = NULL
+                 WHERE id = ?",
+            )
+            .bind(&terminal.id)
+            .bind(&terminal.seat)
+            .bind(paper_id)
+            .execute(&mut *tx)
+            .await?;
+            if mine {
+                Claim::Held
+            } else {
+                Claim::TookOver {
+                    from_seat: holder_seat,
+                }
+            }
+        } else {
+            // Keep the first request time while the same terminal keeps asking.
+            sqlx::query(
+                "UPDATE papers SET takeover_seat = ?2,
+                   takeover_requested_at = CASE WHEN takeover_terminal IS ?1 THEN takeover_requested_at ELSE ?3 END,
+                   takeover_terminal = ?1
+                 WHERE id = ?4",
+            )
+            .bind(&terminal.id)
+            .bind(&terminal.seat)
             .bind(now)
             .bind(paper_id)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+            Claim::Waiting { holder_seat }
+        };
+        tx.commit().await?;
+        Ok(claim)
+    }
+
+    /// Hand a started paper to the terminal waiting for it. Returns the seat labels
+    /// (from, to), or `None` when no terminal is waiting.
+    #[tracing::instrument(skip_all)]
+    pub async fn approve_takeover(
+        &self,
+        paper_id: i64,
+    ) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
+        let mut tx = self.writer.begin().await?;
+        let from: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT terminal_seat FROM papers WHERE id = ? AND status = 'started' AND takeover_terminal IS NOT NULL",
+        )
+        .bind(paper_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(from) = from else {
+            return Ok(None);
+        };
+        let to: Option<String> = sqlx::query_scalar(
+            "UPDATE papers SET terminal_id = takeover_terminal, terminal_seat = takeover_seat,
+               takeover_terminal = NULL, takeover_seat = NULL, takeover_requested_at = NULL
+             WHERE id = ? RETURNING terminal_seat",
+        )
+        .bind(paper_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((from, to)))
     }
 
     /// Save one answer durably. The deadline is checked inside the transaction against
@@ -163,17 +309,21 @@ impl Store {
         no: i64,
         answer: Option<&str>,
         seq: i64,
+        terminal: &str,
         now: Millis,
     ) -> sqlx::Result<SaveOutcome> {
         let mut tx = self.writer.begin().await?;
-        let state: Option<(String, Option<Millis>)> =
-            sqlx::query_as("SELECT status, deadline_at FROM papers WHERE id = ?")
+        let state: Option<(String, Option<Millis>, Option<String>)> =
+            sqlx::query_as("SELECT status, deadline_at, terminal_id FROM papers WHERE id = ?")
                 .bind(paper_id)
                 .fetch_optional(&mut *tx)
                 .await?;
         let deadline = match state {
-            Some((status, Some(deadline))) if status == "started" => deadline,
-            Some((status, _)) if status == "submitted" || status == "absent" => {
+            Some((status, _, Some(holder))) if status == "started" && holder != terminal => {
+                return Ok(SaveOutcome::TakenOver)
+            }
+            Some((status, Some(deadline), _)) if status == "started" => deadline,
+            Some((status, _, _)) if status == "submitted" || status == "absent" => {
                 return Ok(SaveOutcome::Closed)
             }
             _ => return Ok(SaveOutcome::NotStarted),
@@ -223,26 +373,33 @@ impl Store {
     }
 
     /// Submit a started paper: read its answers, mark them with `mark`, and store the
-    /// result, all in one transaction so no save can slip in between. Returns `None` if
-    /// the paper was not in the `started` state (already submitted, say).
+    /// result, all in one transaction so no save can slip in between. `by` is the
+    /// candidate's terminal, which must hold the paper (`None`: the sweeper).
     #[tracing::instrument(skip_all, fields(paper_id, auto))]
     pub async fn submit_paper<F>(
         &self,
         paper_id: i64,
+        by: Option<&str>,
         now: Millis,
         auto: bool,
         mark: F,
-    ) -> anyhow::Result<Option<Marked>>
+    ) -> anyhow::Result<Submission>
     where
         F: FnOnce(&[AnswerRow]) -> anyhow::Result<Marked>,
     {
         let mut tx = self.writer.begin().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM papers WHERE id = ?")
-            .bind(paper_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if status.as_deref() != Some("started") {
-            return Ok(None);
+        let state: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT status, terminal_id FROM papers WHERE id = ?")
+                .bind(paper_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match (state, by) {
+            (Some((status, _)), _) if status != "started" => return Ok(Submission::NotStarted),
+            (None, _) => return Ok(Submission::NotStarted),
+            (Some((_, Some(holder))), Some(by)) if holder != by => {
+                return Ok(Submission::TakenOver)
+            }
+            _ => {}
         }
         let answers = answers_of(&mut *tx, paper_id).await?;
         let marked = mark(&answers)?;
@@ -260,7 +417,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Some(marked))
+        Ok(Submission::Done(marked))
     }
 
     /// Papers whose deadline has passed and that are still pending or started.

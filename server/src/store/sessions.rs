@@ -1,6 +1,8 @@
 //! Exam sessions and the candidates registered in them (with their papers).
 
-use question_bank::wire::{CandidateView, PaperStatus, SessionStatus, SessionView};
+use question_bank::wire::{
+    CandidateView, PaperStatus, SessionStatus, SessionView, TakeoverPolicy, TakeoverRequest,
+};
 use question_bank::{Exposure, Gender, Paper, QuestionId, Subject};
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -35,6 +37,8 @@ pub struct SessionRow {
     pub blueprint_json: String,
     /// Registered candidates.
     pub candidates: i64,
+    /// `approval` or `automatic`.
+    pub takeover_policy: String,
 }
 
 impl SessionRow {
@@ -62,7 +66,13 @@ impl SessionRow {
             late_entry_minutes: u32::try_from(self.late_entry_minutes)?,
             bank_version: self.bank_version.clone(),
             candidates: u32::try_from(self.candidates)?,
+            takeover_policy: self.takeover_policy(),
         })
+    }
+
+    /// Moving a started paper to another terminal.
+    pub fn takeover_policy(&self) -> TakeoverPolicy {
+        TakeoverPolicy::from_stored(&self.takeover_policy)
     }
 
     /// Deadline of a paper in this session, once it is open.
@@ -89,6 +99,8 @@ pub struct NewSession<'a> {
     pub bank_version: &'a str,
     /// Blueprint JSON.
     pub blueprint_json: &'a str,
+    /// Moving a started paper to another terminal.
+    pub takeover_policy: TakeoverPolicy,
     /// Creating user.
     pub created_by: i64,
     /// Now.
@@ -134,6 +146,12 @@ pub struct CandidateRow {
     pub seat: String,
     /// Paper status.
     pub paper_status: String,
+    /// Seat label of the terminal holding the paper.
+    pub terminal_seat: Option<String>,
+    /// A terminal asks to take over: its seat label.
+    pub takeover_seat: Option<String>,
+    /// A terminal asks to take over: since when.
+    pub takeover_requested_at: Option<Millis>,
 }
 
 /// Parse a stored paper status.
@@ -166,13 +184,18 @@ impl CandidateRow {
             ticket: self.ticket.clone(),
             seat: self.seat.clone(),
             paper_status: paper_status(&self.paper_status),
+            terminal_seat: self.terminal_seat.clone().filter(|s| !s.is_empty()),
+            takeover_request: self.takeover_requested_at.map(|at| TakeoverRequest {
+                terminal_seat: self.takeover_seat.clone().filter(|s| !s.is_empty()),
+                requested_at: to_datetime(at),
+            }),
         }
     }
 }
 
 const SESSION_COLUMNS: &str =
     "s.id, s.title, s.subject, s.starts_at, s.duration_seconds, s.seats, s.late_entry_minutes,
-    s.status, s.opened_at, s.bank_version, s.blueprint_json,
+    s.status, s.opened_at, s.bank_version, s.blueprint_json, s.takeover_policy,
     (SELECT COUNT(*) FROM candidates c WHERE c.session_id = s.id) AS candidates";
 
 impl Store {
@@ -181,8 +204,8 @@ impl Store {
     pub async fn create_session(&self, s: NewSession<'_>) -> sqlx::Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO exam_sessions (title, subject, starts_at, duration_seconds, seats, late_entry_minutes, status,
-               opened_at, bank_version, blueprint_json, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?) RETURNING id",
+               opened_at, bank_version, blueprint_json, takeover_policy, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(s.title)
         .bind(s.subject.code())
@@ -192,6 +215,7 @@ impl Store {
         .bind(s.late_entry_minutes)
         .bind(s.bank_version)
         .bind(s.blueprint_json)
+        .bind(s.takeover_policy.as_str())
         .bind(s.created_by)
         .bind(s.now)
         .fetch_one(&self.writer)
@@ -322,7 +346,8 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn list_candidates(&self, session_id: i64) -> sqlx::Result<Vec<CandidateRow>> {
         sqlx::query_as(
-            "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status
+            "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status,
+               p.terminal_seat, p.takeover_seat, p.takeover_requested_at
              FROM candidates c JOIN papers p ON p.candidate_id = c.id
              WHERE c.session_id = ? ORDER BY length(c.seat), c.seat",
         )

@@ -62,12 +62,12 @@ async fn wrong_password_is_401_and_lockout_after_five_failures_is_429() {
 async fn expired_and_forged_tokens_are_rejected() {
     let app = spawn_app().await;
     let (expired, _) = TokenKeys::new(JWT_SECRET.as_bytes())
-        .issue(1, Role::Admin, "admin", chrono::Duration::minutes(-5))
+        .issue(1, Role::Admin, "admin", None, chrono::Duration::minutes(-5))
         .unwrap();
     let (status, body) = app.get("/api/v1/users", &expired).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "token_expired");
     let (forged, _) = TokenKeys::new(b"someone-else")
-        .issue(1, Role::Admin, "admin", chrono::Duration::minutes(5))
+        .issue(1, Role::Admin, "admin", None, chrono::Duration::minutes(5))
         .unwrap();
     let (status, body) = app.get("/api/v1/users", &forged).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthenticated");

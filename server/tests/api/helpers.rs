@@ -115,6 +115,26 @@ impl TestApp {
         .await
     }
 
+    /// A candidate token for a sign-in on terminal `terminal` at seat `seat`.
+    pub async fn candidate_token_on(
+        &self,
+        ticket: &str,
+        id_number: &str,
+        terminal: &str,
+        seat: &str,
+    ) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/candidate",
+                None,
+                Some(json!({"ticket": ticket, "id_number": id_number, "terminal": terminal, "terminal_seat": seat})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
     pub async fn candidate_token(&self, ticket: &str, id_number: &str) -> String {
         let (status, body) = self.candidate_login(ticket, id_number).await;
         assert_eq!(status, StatusCode::OK, "{body}");

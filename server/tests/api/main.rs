@@ -5,3 +5,4 @@ mod banks;
 mod exam;
 mod helpers;
 mod sessions;
+mod takeover;

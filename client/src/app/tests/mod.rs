@@ -2,3 +2,4 @@
 
 mod checkin;
 mod paper;
+mod takeover;
