@@ -6,7 +6,6 @@ mod journal;
 mod runtime;
 mod simulate;
 mod strings;
-mod take;
 mod theme;
 mod ui;
 
@@ -25,22 +24,6 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Sit an exam in this terminal (line mode).
-    Take {
-        /// Server base URL.
-        #[arg(
-            long,
-            env = "CRANE_EXAM_SERVER",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        server: String,
-        /// Admission ticket number (准考证号).
-        #[arg(long)]
-        ticket: String,
-        /// ID number (身份证号码).
-        #[arg(long)]
-        id_number: String,
-    },
     /// Sit an exam in the full-screen terminal (考生机).
     Exam(runtime::ExamArgs),
     /// Run N headless terminals at once and verify every acknowledged answer.
@@ -50,11 +33,6 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Take {
-            server,
-            ticket,
-            id_number,
-        } => take::run(&server, &ticket, &id_number).await,
         Command::Exam(args) => runtime::run(args).await,
         Command::Simulate(args) => {
             let summary = simulate::run(args).await?;

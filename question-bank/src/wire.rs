@@ -205,6 +205,10 @@ pub struct CreateSessionRequest {
     /// Moving a started paper to another terminal (default: invigilator approval).
     #[serde(default)]
     pub takeover_policy: Option<TakeoverPolicy>,
+    /// Show candidates their score when they submit (default: the server's
+    /// `show_score_on_submit`).
+    #[serde(default)]
+    pub show_score: Option<bool>,
 }
 
 /// Lifecycle of a session.
@@ -248,6 +252,8 @@ pub struct SessionView {
     pub candidates: u32,
     /// Moving a started paper to another terminal.
     pub takeover_policy: TakeoverPolicy,
+    /// Candidates see their score when they submit.
+    pub show_score: bool,
 }
 
 /// Register a candidate in a session; the paper is assembled at once.
@@ -403,6 +409,21 @@ pub struct SaveAnswerResponse {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResult {
+    /// Questions left blank.
+    pub unanswered: u32,
+    /// Submitted by the server at the deadline.
+    pub auto_submitted: bool,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// The score, when the session shows it to candidates at submission (staff always
+    /// see it in the results).
+    pub score: Option<PaperScore>,
+}
+
+/// A marked paper's score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaperScore {
     /// Points earned.
     pub score: f64,
     /// Points available.
@@ -411,12 +432,6 @@ pub struct SubmitResult {
     pub pass_mark: f64,
     /// Whether the pass mark was reached.
     pub passed: bool,
-    /// Questions left blank.
-    pub unanswered: u32,
-    /// Submitted by the server at the deadline.
-    pub auto_submitted: bool,
-    /// When it was submitted.
-    pub submitted_at: DateTime<Utc>,
 }
 
 /// One question of a candidate's result, in the bank's own option labels.

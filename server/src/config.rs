@@ -44,7 +44,7 @@ pub struct Settings {
     pub login_max_failures: i64,
     /// Lock-out after too many failures.
     pub login_lock_seconds: i64,
-    /// Whether candidates see their score at submission.
+    /// Whether candidates see their score at submission, for sessions that do not say.
     pub show_score_on_submit: bool,
 }
 
@@ -114,7 +114,7 @@ sweeper_interval_ms = 1000
 # Failed sign-ins allowed per account before it is locked for login_lock_seconds.
 login_max_failures = 5
 login_lock_seconds = 300
-# Show candidates their score when they submit.
+# Show candidates their score when they submit (sessions may override with show_score).
 show_score_on_submit = true
 "#;
 

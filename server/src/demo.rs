@@ -64,6 +64,7 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
             kind_counts: None,
             area_weights: None,
             takeover_policy: None,
+            show_score: None,
         },
     )
     .await?;

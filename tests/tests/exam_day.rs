@@ -82,35 +82,3 @@ fn simulate_registers_extra_candidates_beyond_the_demo_twelve() {
         (Some(20), Some(0))
     );
 }
-
-#[test]
-fn a_candidate_sits_the_exam_in_the_line_terminal() {
-    let server = Server::start_demo();
-    let demo: DemoFile =
-        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
-    let c = &demo.candidates[0];
-    // Question 1 is a judge question (papers start with 判断题): answer T, skip one, submit.
-    let (ok, stdout, stderr) = run_client(
-        &[
-            "take",
-            "--server",
-            &server.url,
-            "--ticket",
-            &c.ticket,
-            "--id-number",
-            &c.id_number,
-        ],
-        Some("T\n\ns\ny\n"),
-    );
-    assert!(ok, "take failed\nstdout: {stdout}\nstderr: {stderr}");
-    assert!(stdout.contains(&c.name), "identity shown: {stdout}");
-    assert!(stdout.contains("已保存"), "answer acknowledged: {stdout}");
-    assert!(
-        stdout.contains("还有 99 题未答"),
-        "unanswered count before submitting: {stdout}"
-    );
-    assert!(
-        stdout.contains("已交卷") && stdout.contains("成绩"),
-        "score shown: {stdout}"
-    );
-}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use question_bank::id_number::synthesize;
 use question_bank::wire::{
-    ExamQuestion, ExamView, PaperStatus, QuestionKind, SaveAnswerResponse, SubmitResult,
+    ExamQuestion, ExamView, PaperScore, PaperStatus, QuestionKind, SaveAnswerResponse, SubmitResult,
 };
 
 use super::*;
@@ -68,13 +68,15 @@ pub(crate) fn view(status: PaperStatus, open: bool, server_now: DateTime<Utc>) -
 
 pub(crate) fn result(auto: bool) -> SubmitResult {
     SubmitResult {
-        score: 80.0,
-        max_score: 100.0,
-        pass_mark: 70.0,
-        passed: true,
         unanswered: 3,
         auto_submitted: auto,
         submitted_at: t(3600),
+        score: Some(PaperScore {
+            score: 80.0,
+            max_score: 100.0,
+            pass_mark: 70.0,
+            passed: true,
+        }),
     }
 }
 

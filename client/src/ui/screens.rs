@@ -344,15 +344,18 @@ pub(super) fn result(frame: &mut Frame, area: Rect, o: &Outcome, hits: &mut HitM
     ];
     match &o.result {
         Some(r) => {
-            lines.push(Line::from(vec![
-                Span::styled(s::score_line(r.score, r.max_score), theme::STRONG),
-                Span::raw("   "),
-                Span::styled(
-                    format!(" {} ", if r.passed { s::PASSED } else { s::FAILED }),
-                    if r.passed { theme::PASS } else { theme::FAIL },
-                ),
-                Span::raw(s::pass_mark(r.pass_mark)),
-            ]));
+            match &r.score {
+                Some(p) => lines.push(Line::from(vec![
+                    Span::styled(s::score_line(p.score, p.max_score), theme::STRONG),
+                    Span::raw("   "),
+                    Span::styled(
+                        format!(" {} ", if p.passed { s::PASSED } else { s::FAILED }),
+                        if p.passed { theme::PASS } else { theme::FAIL },
+                    ),
+                    Span::raw(s::pass_mark(p.pass_mark)),
+                ])),
+                None => lines.push(Line::raw(s::RESULT_NO_SCORE)),
+            }
             lines.push(Line::raw(format!(
                 "{}    {}",
                 s::result_unanswered(r.unanswered),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use question_bank::wire::{
-    points, ExamQuestion, ExamView, PaperStatus, SaveAnswerRequest, SaveAnswerResponse,
+    points, ExamQuestion, ExamView, PaperScore, PaperStatus, SaveAnswerRequest, SaveAnswerResponse,
     SubmitResult, TakeoverPolicy,
 };
 use question_bank::{score_paper, Answer, Bank, Blueprint, Paper, ScoreReport};
@@ -94,15 +94,22 @@ async fn load_exam(state: &AppState, candidate_id: i64) -> ApiResult<(ExamRow, S
     Ok((exam, session))
 }
 
-fn submit_result(exam: &ExamRow, loaded: &LoadedPaper) -> Option<SubmitResult> {
-    Some(SubmitResult {
+fn submit_result(
+    exam: &ExamRow,
+    session: &SessionRow,
+    loaded: &LoadedPaper,
+) -> Option<SubmitResult> {
+    let score = PaperScore {
         score: points(u32::try_from(exam.score_tenths?).ok()?),
         max_score: points(loaded.max_tenths()),
         pass_mark: points(loaded.blueprint.pass_mark_tenths),
         passed: exam.passed?,
+    };
+    Some(SubmitResult {
         unanswered: u32::try_from(exam.unanswered?).ok()?,
         auto_submitted: exam.auto_submitted,
         submitted_at: to_datetime(exam.submitted_at?),
+        score: session.show_score.then_some(score),
     })
 }
 
@@ -135,7 +142,7 @@ pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> A
         duration_seconds: u32::try_from(session.duration_seconds).map_err(anyhow::Error::from)?,
         questions,
         held_elsewhere,
-        result: submit_result(&exam, &loaded),
+        result: submit_result(&exam, &session, &loaded),
     })
 }
 
@@ -386,7 +393,7 @@ pub async fn submit_exam(
     } else {
         exam
     };
-    submit_result(&exam, &loaded)
+    submit_result(&exam, &session, &loaded)
         .ok_or_else(|| anyhow::anyhow!("submitted paper has no score").into())
 }
 

@@ -93,6 +93,9 @@ pub async fn create_session(
             bank_version: &bank.version().0,
             blueprint_json: &blueprint_json,
             takeover_policy: req.takeover_policy.unwrap_or_default(),
+            show_score: req
+                .show_score
+                .unwrap_or(state.settings.show_score_on_submit),
             created_by: by.id,
             now: now_millis(),
         })

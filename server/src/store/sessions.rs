@@ -39,6 +39,8 @@ pub struct SessionRow {
     pub candidates: i64,
     /// `approval` or `automatic`.
     pub takeover_policy: String,
+    /// Candidates see their score at submission.
+    pub show_score: bool,
 }
 
 impl SessionRow {
@@ -67,6 +69,7 @@ impl SessionRow {
             bank_version: self.bank_version.clone(),
             candidates: u32::try_from(self.candidates)?,
             takeover_policy: self.takeover_policy(),
+            show_score: self.show_score,
         })
     }
 
@@ -101,6 +104,8 @@ pub struct NewSession<'a> {
     pub blueprint_json: &'a str,
     /// Moving a started paper to another terminal.
     pub takeover_policy: TakeoverPolicy,
+    /// Candidates see their score at submission.
+    pub show_score: bool,
     /// Creating user.
     pub created_by: i64,
     /// Now.
@@ -195,7 +200,7 @@ impl CandidateRow {
 
 const SESSION_COLUMNS: &str =
     "s.id, s.title, s.subject, s.starts_at, s.duration_seconds, s.seats, s.late_entry_minutes,
-    s.status, s.opened_at, s.bank_version, s.blueprint_json, s.takeover_policy,
+    s.status, s.opened_at, s.bank_version, s.blueprint_json, s.takeover_policy, s.show_score,
     (SELECT COUNT(*) FROM candidates c WHERE c.session_id = s.id) AS candidates";
 
 impl Store {
@@ -204,8 +209,8 @@ impl Store {
     pub async fn create_session(&self, s: NewSession<'_>) -> sqlx::Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO exam_sessions (title, subject, starts_at, duration_seconds, seats, late_entry_minutes, status,
-               opened_at, bank_version, blueprint_json, takeover_policy, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?, ?) RETURNING id",
+               opened_at, bank_version, blueprint_json, takeover_policy, show_score, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(s.title)
         .bind(s.subject.code())
@@ -216,6 +221,7 @@ impl Store {
         .bind(s.bank_version)
         .bind(s.blueprint_json)
         .bind(s.takeover_policy.as_str())
+        .bind(s.show_score)
         .bind(s.created_by)
         .bind(s.now)
         .fetch_one(&self.writer)

@@ -191,6 +191,30 @@ async fn bad_answers_are_rejected_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_session_may_keep_the_score_from_the_candidate_but_not_from_staff() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let session = app
+        .create_session_with(&examiner, json!({"show_score": false}))
+        .await;
+    assert!(!session.show_score);
+    let c = app.register(&examiner, session.id, 1).await;
+    app.open(&examiner, session.id).await;
+    let token = app.candidate_token(&c.ticket, &id_number(1)).await;
+    app.post("/api/v1/exam/start", &token, json!({})).await;
+    let (status, result) = app.post("/api/v1/exam/submit", &token, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{result}");
+    assert_eq!(
+        (result["score"].clone(), result["unanswered"].as_u64()),
+        (Value::Null, Some(100))
+    );
+    let (_, view) = app.get("/api/v1/exam", &token).await;
+    assert_eq!(view["result"]["score"], Value::Null, "{view}");
+    let results = app.results(&examiner, session.id).await;
+    assert_eq!(results["candidates"][0]["score"].as_f64(), Some(0.0));
+}
+
+#[tokio::test]
 async fn submit_scores_and_results_use_bank_labels() {
     let app = spawn_app().await;
     let (examiner, token, session, exam) = app.started_candidate(3600).await;
@@ -242,7 +266,7 @@ async fn submit_scores_and_results_use_bank_labels() {
     let c = &results["candidates"][0];
     assert_eq!(
         (c["status"].as_str(), c["score"].as_f64()),
-        (Some("submitted"), result["score"].as_f64())
+        (Some("submitted"), result["score"]["score"].as_f64())
     );
     let qs = c["questions"].as_array().unwrap();
     assert_eq!(qs.len(), 100);

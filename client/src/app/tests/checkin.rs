@@ -132,7 +132,10 @@ fn a_paper_already_submitted_shows_its_result_at_sign_in() {
         panic!("result")
     };
     assert!(o.auto);
-    assert_eq!(o.result.as_ref().map(|r| r.score), Some(80.0));
+    assert_eq!(
+        o.result.as_ref().and_then(|r| r.score).map(|p| p.score),
+        Some(80.0)
+    );
 }
 
 #[test]

@@ -358,7 +358,10 @@ fn y_submits_closes_input_and_shows_the_score() {
         panic!("result")
     };
     assert!(!o.auto);
-    assert!(o.result.as_ref().is_some_and(|r| r.passed));
+    assert!(o
+        .result
+        .as_ref()
+        .is_some_and(|r| r.score.is_some_and(|p| p.passed)));
 }
 
 #[test]
