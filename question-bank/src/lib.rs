@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod assembly;
 pub mod bank;
 pub mod blueprint;
@@ -11,6 +12,7 @@ pub mod check;
 pub mod formats;
 pub mod id_number;
 pub mod paper;
+pub mod practical;
 pub mod question;
 pub mod scoring;
 pub mod subject;

@@ -626,3 +626,285 @@ pub struct BankOverview {
     /// Imports, newest first.
     pub imports: Vec<BankImportView>,
 }
+
+// ---- Practical exam (实际操作技能考核), assessors and the institution ----
+
+use crate::practical::wire::{PracticalResultView, SheetScoreView};
+use crate::practical::{
+    Apparatus, AssessorProfile, CombinationRule, ComplianceReport, PartResult, SheetRecord,
+    SignallingKit,
+};
+
+/// Register an assessor (考评员) with a sign-in account of role `assessor`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterAssessorRequest {
+    /// Account name, 3–32 of `[A-Za-z0-9_.-]`.
+    pub username: String,
+    /// Initial password, at least 10 characters.
+    pub password: String,
+    /// What the institution keeps on file.
+    pub profile: AssessorProfile,
+}
+
+/// An assessor on file, and whether they may be assigned today.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssessorView {
+    /// Assessor id (used when scheduling practical sessions).
+    pub id: i64,
+    /// Sign-in account.
+    pub username: String,
+    /// Profile.
+    pub profile: AssessorProfile,
+    /// Every reason they may not assess their subjects today (empty: qualified).
+    pub problems: Vec<String>,
+}
+
+/// The institution's own record (考试机构).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InstitutionProfile {
+    /// Name.
+    pub name: String,
+    /// 考试机构代码.
+    pub code: String,
+    /// 发证机关代码 of the issuing authority it reports to.
+    pub authority_code: String,
+    /// Full-time staff.
+    pub full_time_staff: u32,
+    /// Practical site area, square metres.
+    pub site_area_m2: u32,
+    /// Cranes and simulators on file.
+    pub apparatus: Vec<Apparatus>,
+    /// Signaller kit on file.
+    pub signalling_kit: SignallingKit,
+}
+
+/// The compliance report with the figures it was computed from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplianceView {
+    /// Institution name.
+    pub institution: String,
+    /// Day of the check.
+    pub date: chrono::NaiveDate,
+    /// Each rule, its figure and pass/fail.
+    pub report: ComplianceReport,
+}
+
+/// Register an exam terminal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterTerminalRequest {
+    /// Label, e.g. the seat number `07` or a machine name.
+    pub label: String,
+    /// Where it stands, e.g. `第一考场`.
+    #[serde(default)]
+    pub location: String,
+}
+
+/// A registered exam terminal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TerminalView {
+    /// Id.
+    pub id: i64,
+    /// Label.
+    pub label: String,
+    /// Location.
+    pub location: String,
+    /// In service.
+    pub active: bool,
+    /// When registered.
+    pub registered_at: DateTime<Utc>,
+}
+
+/// Schedule a practical exam session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatePracticalSessionRequest {
+    /// Title.
+    pub title: String,
+    /// Subject code (`Q1`, `Q2-bridge`, ...).
+    pub subject: String,
+    /// When it takes place.
+    pub starts_at: DateTime<Utc>,
+    /// Sheet template id (e.g. `Q2-bridge`).
+    pub template_id: String,
+    /// Template version; the newest when omitted.
+    #[serde(default)]
+    pub template_version: Option<u32>,
+    /// The crane or simulator used (recorded on every sheet).
+    pub apparatus: Apparatus,
+    /// Assessors who each record a sheet for every candidate (at least 2).
+    pub assessor_ids: Vec<i64>,
+    /// The chief examiner (主考评员), who signs results off.
+    pub chief_assessor_id: i64,
+    /// How the sheets combine (default `mean`).
+    #[serde(default)]
+    pub rule: Option<CombinationRule>,
+}
+
+/// A practical exam session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PracticalSessionView {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Subject code.
+    pub subject: String,
+    /// Subject as printed.
+    pub subject_name: String,
+    /// When.
+    pub starts_at: DateTime<Utc>,
+    /// Sheet template id.
+    pub template_id: String,
+    /// Its version.
+    pub template_version: u32,
+    /// Crane or simulator.
+    pub apparatus: Apparatus,
+    /// The apparatus in words.
+    pub apparatus_name: String,
+    /// Combination rule.
+    pub rule: CombinationRule,
+    /// Assessors recording sheets.
+    pub assessor_ids: Vec<i64>,
+    /// Chief examiner.
+    pub chief_assessor_id: i64,
+}
+
+/// Register a candidate for a practical session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterPracticalCandidateRequest {
+    /// Full name.
+    pub name: String,
+    /// 18-character ID number.
+    pub id_number: String,
+}
+
+/// Where a practical candidate stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PracticalStatus {
+    /// Sheets being recorded.
+    Pending,
+    /// Signed off as absent (fail).
+    Absent,
+    /// Result signed off by the chief examiner.
+    SignedOff,
+}
+
+/// A candidate of a practical session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PracticalCandidateView {
+    /// Id.
+    pub id: i64,
+    /// Session.
+    pub session_id: i64,
+    /// Name.
+    pub name: String,
+    /// ID number, masked.
+    pub id_number_masked: String,
+    /// Status.
+    pub status: PracticalStatus,
+    /// Assessors who have signed their sheet.
+    pub signed_by: Vec<i64>,
+    /// Sheets needed.
+    pub sheets_required: u32,
+    /// The signed-off result.
+    pub result: Option<PracticalResultView>,
+}
+
+/// Lifecycle of one sheet version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SheetStatus {
+    /// Being filled; only its assessor sees it.
+    Draft,
+    /// Signed: never changes again.
+    Signed,
+    /// Signed, then replaced by a signed correction; kept for audit.
+    Superseded,
+}
+
+/// One version of an assessor's sheet for a candidate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SheetView {
+    /// Id.
+    pub id: i64,
+    /// Candidate.
+    pub candidate_id: i64,
+    /// Assessor.
+    pub assessor_id: i64,
+    /// Version, from 1.
+    pub version: u32,
+    /// Status.
+    pub status: SheetStatus,
+    /// What the assessor recorded.
+    pub record: SheetRecord,
+    /// Its score.
+    pub score: SheetScoreView,
+    /// The apparatus the candidate used.
+    pub apparatus_name: String,
+    /// When signed.
+    pub signed_at: Option<DateTime<Utc>>,
+    /// Why this version corrects an earlier one.
+    pub correction_reason: Option<String>,
+}
+
+/// Write one's own sheet: replaces the draft; after signing, only a correction (with a
+/// reason) may change it, as a new version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WriteSheetRequest {
+    /// The record.
+    pub record: SheetRecord,
+    /// Required to correct a signed sheet.
+    #[serde(default)]
+    pub correction_reason: Option<String>,
+}
+
+/// The chief examiner's sign-off of a candidate's combined result.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignOffRequest {
+    /// The chief's score, required only when the assessors' totals disagree beyond the
+    /// consensus tolerance.
+    #[serde(default)]
+    pub score: Option<f64>,
+    /// A note for the record.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Theory and practical joined for one candidate (both ≥ 70 → passed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JointResultView {
+    /// Name.
+    pub name: String,
+    /// ID number, masked.
+    pub id_number_masked: String,
+    /// Subject code.
+    pub subject: String,
+    /// Subject as printed.
+    pub subject_name: String,
+    /// Theory part, once it is finished.
+    pub theory: Option<PartResult>,
+    /// Practical part, once signed off.
+    pub practical: Option<PartResult>,
+    /// This sitting is a retake (补考).
+    pub retake: bool,
+    /// Both parts passed.
+    pub passed: bool,
+    /// Last day the pass is valid.
+    pub valid_until: Option<chrono::NaiveDate>,
+}
