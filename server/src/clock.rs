@@ -1,6 +1,6 @@
 //! Server time: the only clock exam deadlines are measured against.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 
 /// Milliseconds since the Unix epoch, as stored in the database.
 pub type Millis = i64;
@@ -15,4 +15,11 @@ pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms)
         .single()
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The calendar date in China (UTC+8) of an instant: exam dates, result validity and
+/// retake windows are counted in Beijing time whatever the server's zone.
+pub fn china_date(ms: Millis) -> NaiveDate {
+    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    to_datetime(ms).with_timezone(&beijing).date_naive()
 }

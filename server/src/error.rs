@@ -17,6 +17,8 @@ pub enum ApiError {
         code: &'static str,
         /// What is wrong.
         message: String,
+        /// One line per problem, when there are several.
+        details: Vec<String>,
     },
     /// No or unusable credentials.
     #[error("未登录或令牌无效 missing or invalid token")]
@@ -46,6 +48,8 @@ pub enum ApiError {
         code: &'static str,
         /// What conflicts.
         message: String,
+        /// One line per problem, when there are several.
+        details: Vec<String>,
     },
     /// An uploaded bank has broken rows; nothing was imported.
     #[error("{message}")]
@@ -63,9 +67,19 @@ pub enum ApiError {
 impl ApiError {
     /// Shorthand for [`ApiError::Invalid`].
     pub fn invalid(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid_with(code, message, Vec::new())
+    }
+
+    /// [`ApiError::Invalid`] listing every problem.
+    pub fn invalid_with(
+        code: &'static str,
+        message: impl Into<String>,
+        details: Vec<String>,
+    ) -> ApiError {
         ApiError::Invalid {
             code,
             message: message.into(),
+            details,
         }
     }
 
@@ -77,9 +91,19 @@ impl ApiError {
 
     /// Shorthand for [`ApiError::Conflict`].
     pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::conflict_with(code, message, Vec::new())
+    }
+
+    /// [`ApiError::Conflict`] listing every problem.
+    pub fn conflict_with(
+        code: &'static str,
+        message: impl Into<String>,
+        details: Vec<String>,
+    ) -> ApiError {
         ApiError::Conflict {
             code,
             message: message.into(),
+            details,
         }
     }
 
@@ -140,7 +164,9 @@ impl ResponseError for ApiError {
             resp.insert_header(("Retry-After", retry_after_seconds.to_string()));
         }
         let details = match self {
-            ApiError::InvalidBank { details, .. } => details.clone(),
+            ApiError::InvalidBank { details, .. }
+            | ApiError::Invalid { details, .. }
+            | ApiError::Conflict { details, .. } => details.clone(),
             _ => Vec::new(),
         };
         resp.json(ErrorBody {

@@ -40,6 +40,18 @@ enum Command {
         #[arg(long)]
         log_json: bool,
     },
+    /// The institution: check it against the annex's rules (考试机构基本条件核查).
+    Institution {
+        /// Data directory holding the database [default: ./exam-data].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Configuration file (TOML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -124,6 +136,40 @@ async fn main() -> anyhow::Result<()> {
                 settings.data_dir = d;
             }
             serve(settings, demo).await
+        }
+        Command::Institution {
+            data_dir,
+            config,
+            json,
+        } => {
+            let mut settings = Settings::load(config.as_deref())?;
+            if let Some(d) = data_dir {
+                settings.data_dir = d;
+            }
+            let path = settings.database_path();
+            anyhow::ensure!(
+                path.exists(),
+                "没有数据库 no database at {}",
+                path.display()
+            );
+            let store = exam_server::store::Store::open_sqlite(&path).await?;
+            let report = exam_server::service::institution::compliance(&store)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!(
+                    "{}",
+                    exam_server::service::institution::compliance_table(&report)
+                );
+            }
+            store.close().await;
+            if report.report.passed {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
         }
         Command::Config {
             command: ConfigCommand::Example,

@@ -40,6 +40,7 @@ impl Application {
             keys: keys.clone(),
             settings: Arc::new(settings.clone()),
         };
+        crate::service::practical::install_bundled_templates(&state).await?;
 
         let listener = TcpListener::bind(settings.listen)
             .with_context(|| format!("bind {}", settings.listen))?;

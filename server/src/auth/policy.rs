@@ -27,6 +27,18 @@ pub enum Permission {
     TakeExam,
     /// Act on candidates during a session (approve a terminal move, ...).
     Invigilate,
+    /// Register and update assessors (考评员).
+    ManageAssessors,
+    /// Edit the institution profile and register terminals.
+    ManageInstitution,
+    /// See the institution, its assessors and compliance report.
+    ViewInstitution,
+    /// Schedule practical sessions and register their candidates.
+    ManagePractical,
+    /// See practical sessions, candidates and signed sheets.
+    ViewPractical,
+    /// Record, sign and sign off practical score sheets (as assigned).
+    ScorePractical,
 }
 
 impl Permission {
@@ -40,6 +52,14 @@ impl Permission {
             Permission::ManageBanks => &[Role::Examiner, Role::Admin],
             Permission::TakeExam => &[Role::Candidate],
             Permission::Invigilate => &[Role::Examiner, Role::Admin],
+            Permission::ManageAssessors => &[Role::Examiner, Role::Admin],
+            Permission::ManageInstitution => &[Role::Admin],
+            Permission::ViewInstitution => &[Role::Examiner, Role::Admin, Role::Certifier],
+            Permission::ManagePractical => &[Role::Examiner, Role::Admin],
+            Permission::ViewPractical => {
+                &[Role::Examiner, Role::Admin, Role::Certifier, Role::Assessor]
+            }
+            Permission::ScorePractical => &[Role::Assessor],
         }
     }
 }
@@ -126,7 +146,13 @@ pub mod can {
         ViewResults,
         ManageBanks,
         TakeExam,
-        Invigilate
+        Invigilate,
+        ManageAssessors,
+        ManageInstitution,
+        ViewInstitution,
+        ManagePractical,
+        ViewPractical,
+        ScorePractical
     );
 }
 
@@ -168,6 +194,12 @@ mod tests {
             Permission::ManageBanks,
             Permission::TakeExam,
             Permission::Invigilate,
+            Permission::ManageAssessors,
+            Permission::ManageInstitution,
+            Permission::ViewInstitution,
+            Permission::ManagePractical,
+            Permission::ViewPractical,
+            Permission::ScorePractical,
         ];
         for p in all {
             assert_eq!(

@@ -5,7 +5,9 @@ pub mod auth;
 pub mod banks;
 pub mod exam;
 pub mod health;
+pub mod institution;
 pub mod openapi;
+pub mod practical;
 pub mod sessions;
 pub mod users;
 
@@ -52,7 +54,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(exam::view)
             .service(exam::start)
             .service(exam::save_answer)
-            .service(exam::submit),
+            .service(exam::submit)
+            .service(institution::get_profile)
+            .service(institution::put_profile)
+            .service(institution::compliance)
+            .service(institution::terminals)
+            .service(institution::add_terminal)
+            .service(institution::assessors)
+            .service(institution::register_assessor)
+            .service(institution::update_assessor)
+            .service(practical::templates)
+            .service(practical::template)
+            .service(practical::create_session)
+            .service(practical::sessions)
+            .service(practical::session_one)
+            .service(practical::register_candidate)
+            .service(practical::candidates)
+            .service(practical::sheets)
+            .service(practical::write_sheet)
+            .service(practical::sign_sheet)
+            .service(practical::sign_off)
+            .service(practical::results),
     )
     .default_service(web::to(not_found));
 }

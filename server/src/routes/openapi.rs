@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, banks, exam, health, sessions, users};
+use super::{auth, banks, exam, health, institution, practical, sessions, users};
 
 struct BearerAuth;
 
@@ -31,7 +31,12 @@ impl Modify for BearerAuth {
         health::healthz, auth::login, auth::candidate_login, users::create, users::list,
         banks::import, banks::overview, banks::export, banks::template,
         sessions::create, sessions::list, sessions::get, sessions::open, sessions::register_candidate,
-        sessions::list_candidates, sessions::approve_takeover, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit
+        sessions::list_candidates, sessions::approve_takeover, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit,
+        institution::get_profile, institution::put_profile, institution::compliance, institution::terminals,
+        institution::add_terminal, institution::assessors, institution::register_assessor, institution::update_assessor,
+        practical::templates, practical::template, practical::create_session, practical::sessions, practical::session_one,
+        practical::register_candidate, practical::candidates, practical::sheets, practical::write_sheet,
+        practical::sign_sheet, practical::sign_off, practical::results
     ),
     modifiers(&BearerAuth)
 )]

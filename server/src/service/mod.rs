@@ -4,8 +4,11 @@
 pub mod banks;
 pub mod catalog;
 pub mod exam;
+pub mod institution;
 pub mod invigilation;
 pub mod login;
+pub mod people;
+pub mod practical;
 pub mod results;
 pub mod sessions;
 pub mod sweeper;

@@ -1,14 +1,16 @@
 //! Scheduling sessions, registering candidates (assembling their papers), opening sessions.
 
 use question_bank::blueprint::DifficultyTarget;
+use question_bank::practical::Part;
 use question_bank::wire::{
     CandidateView, CreateSessionRequest, RegisterCandidateRequest, SessionExposure, SessionView,
 };
 use question_bank::{Assembler, Blueprint, IdNumber, Paper, Subject};
 
+use super::people::check_registration;
 use super::AppState;
 use crate::auth::Principal;
-use crate::clock::now_millis;
+use crate::clock::{china_date, now_millis};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sessions::{NewCandidate, NewSession, SessionRow};
 
@@ -221,6 +223,14 @@ pub async fn register_candidate(
         ));
     }
     let seat = parse_seat(&req.seat, session.seats)?;
+    check_registration(
+        state,
+        id_number.as_str(),
+        session.subject()?,
+        china_date(session.starts_at),
+        Part::Theory,
+    )
+    .await?;
     let bank = state.catalog.version(&session.bank_version).await?;
     let blueprint = session_blueprint(&session)?;
     let assembler = Assembler::new(&bank, &blueprint)

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod banks;
 pub mod exams;
+pub mod practical;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

@@ -4,5 +4,6 @@ mod auth;
 mod banks;
 mod exam;
 mod helpers;
+mod practical;
 mod sessions;
 mod takeover;
