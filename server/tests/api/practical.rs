@@ -366,6 +366,8 @@ async fn a_candidate_cannot_reach_the_practical_api() {
     let (_, token, _, _) = app.started_candidate(600).await;
     for path in [
         "/api/v1/practical/sessions",
+        "/api/v1/practical/sessions/1/candidates/1/sheets",
+        "/api/v1/practical/sessions/1/results",
         "/api/v1/assessors",
         "/api/v1/institution/compliance",
     ] {
