@@ -83,6 +83,12 @@ impl IdNumber {
     }
 }
 
+/// A stored ID number masked for display; one that does not parse shows as `******`.
+pub fn masked(raw: &str) -> String {
+    raw.parse::<IdNumber>()
+        .map_or_else(|_| "******".to_owned(), |i| i.masked())
+}
+
 impl FromStr for IdNumber {
     type Err = IdNumberError;
 

@@ -19,7 +19,7 @@ pub async fn get_profile(
     state: web::Data<AppState>,
     _who: Authorized<can::ViewInstitution>,
 ) -> ApiResult<web::Json<InstitutionProfile>> {
-    Ok(web::Json(institution::profile(&state).await?))
+    Ok(web::Json(institution::profile(&state.store).await?))
 }
 
 /// Replace the institution profile.

@@ -7,7 +7,7 @@ use question_bank::formats::{self, Format, ImportOptions};
 use question_bank::wire::{BankImportReport, BankOverview};
 use question_bank::{Area, Bank, BankErrors, Blueprint, Subject};
 
-use super::AppState;
+use super::{validate, AppState};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::store::banks::NewImport;
@@ -60,15 +60,7 @@ fn import_options(u: &Upload) -> ApiResult<(Format, ImportOptions)> {
             )
         })?,
     };
-    let scope: Subject = u
-        .scope
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .unwrap_or("Q1")
-        .parse()
-        .map_err(|e: question_bank::subject::UnknownSubject| {
-            ApiError::invalid("invalid_subject", e.to_string())
-        })?;
+    let scope = validate::subject(u.scope.as_deref().filter(|s| !s.is_empty()).unwrap_or("Q1"))?;
     let stem = u
         .file_name
         .rsplit(['/', '\\'])

@@ -10,7 +10,7 @@ use question_bank::wire::{
     RegisterTerminalRequest, TerminalView,
 };
 
-use super::AppState;
+use super::{validate, AppState};
 use crate::auth::password::hash_password_blocking;
 use crate::auth::Principal;
 use crate::clock::{china_date, now_millis, to_datetime};
@@ -19,8 +19,8 @@ use crate::store::practical::{AssessorRow, TerminalRow};
 use crate::store::Store;
 
 /// The institution profile (empty until an administrator fills it in).
-pub async fn profile(state: &AppState) -> ApiResult<InstitutionProfile> {
-    Ok(match state.store.institution_profile().await? {
+pub async fn profile(store: &Store) -> ApiResult<InstitutionProfile> {
+    Ok(match store.institution_profile().await? {
         Some(json) => serde_json::from_str(&json).map_err(anyhow::Error::from)?,
         None => InstitutionProfile::default(),
     })
@@ -160,12 +160,7 @@ fn assessor_view(row: &AssessorRow) -> ApiResult<AssessorView> {
 }
 
 fn check_profile(p: &AssessorProfile) -> ApiResult<()> {
-    if p.name.trim().is_empty() || p.name.chars().count() > 50 {
-        return Err(ApiError::invalid(
-            "invalid_name",
-            "姓名不能为空且不超过 50 字",
-        ));
-    }
+    validate::person_name(&p.name)?;
     if p.subjects.is_empty() {
         return Err(ApiError::invalid(
             "invalid_subjects",
@@ -187,20 +182,8 @@ pub async fn register_assessor(
     req: RegisterAssessorRequest,
 ) -> ApiResult<AssessorView> {
     check_profile(&req.profile)?;
-    let username = req.username.trim();
-    let valid_name = (3..=32).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
-    if !valid_name {
-        return Err(ApiError::invalid(
-            "invalid_username",
-            "账号应为 3–32 位小写字母、数字或 _ . -",
-        ));
-    }
-    if req.password.chars().count() < 10 {
-        return Err(ApiError::invalid("weak_password", "密码至少 10 个字符"));
-    }
+    let username = validate::username(&req.username)?;
+    validate::password(&req.password)?;
     let hash = hash_password_blocking(req.password).await?;
     let json = serde_json::to_string(&req.profile).map_err(anyhow::Error::from)?;
     let id = state
@@ -257,12 +240,12 @@ pub async fn update_assessor(
 
 /// One assessor.
 pub async fn assessor(state: &AppState, id: i64) -> ApiResult<AssessorView> {
-    let rows = state.store.assessors().await?;
-    let row = rows
-        .iter()
-        .find(|a| a.id == id)
+    let row = state
+        .store
+        .assessor(id)
+        .await?
         .ok_or(ApiError::NotFound("考评员"))?;
-    assessor_view(row)
+    assessor_view(&row)
 }
 
 /// Every assessor.
@@ -280,10 +263,7 @@ pub async fn assessors(state: &AppState) -> ApiResult<Vec<AssessorView>> {
 pub async fn compliance(store: &Store) -> ApiResult<ComplianceView> {
     let now = now_millis();
     let today = china_date(now);
-    let profile = match store.institution_profile().await? {
-        Some(json) => serde_json::from_str(&json).map_err(anyhow::Error::from)?,
-        None => InstitutionProfile::default(),
-    };
+    let profile = profile(store).await?;
     let year_ago = today
         .checked_sub_months(Months::new(12))
         .and_then(|d| d.and_hms_opt(0, 0, 0))

@@ -13,6 +13,7 @@ pub mod results;
 pub mod sessions;
 pub mod sweeper;
 pub mod users;
+pub mod validate;
 
 use std::sync::Arc;
 

@@ -7,46 +7,43 @@ use question_bank::practical::{
 };
 use question_bank::Subject;
 
-use super::practical::practical_part;
 use super::AppState;
 use crate::clock::china_date;
 use crate::error::{ApiError, ApiResult};
+use crate::store::practical::PartRow;
 
 /// Every sitting of every subject by the person with `id_number`, oldest first.
 pub async fn person_sittings(state: &AppState, id_number: &str) -> ApiResult<Vec<Sitting>> {
     let (theory, practical) = state.store.finished_parts(id_number).await?;
-    let mut parts = Vec::new();
-    for t in &theory {
-        let Ok(subject) = t.subject.parse::<Subject>() else {
-            continue;
-        };
-        let result = match (t.status.as_str(), t.passed, t.score_tenths) {
-            ("absent", _, _) => PartResult::Absent,
-            (_, Some(true), Some(s)) => PartResult::Passed {
-                tenths: u32::try_from(s).unwrap_or(0),
-            },
-            (_, _, s) => PartResult::Failed {
-                tenths: s.and_then(|s| u32::try_from(s).ok()).unwrap_or(0),
-            },
-        };
-        parts.push(PartRecord {
-            part: Part::Theory,
-            subject,
-            date: china_date(t.at),
-            result,
-        });
-    }
-    for p in &practical {
-        if let Ok(subject) = p.subject.parse::<Subject>() {
-            parts.extend(practical_part(
-                subject,
-                china_date(p.at),
-                &p.status,
-                p.score_tenths,
-            ));
-        }
-    }
+    let parts: Vec<PartRecord> = theory
+        .iter()
+        .filter_map(|row| part_record(Part::Theory, row))
+        .chain(
+            practical
+                .iter()
+                .filter_map(|row| part_record(Part::Practical, row)),
+        )
+        .collect();
     Ok(sittings(&parts))
+}
+
+/// A finished part as the retake rules see it: absent, or passed/failed as stored.
+fn part_record(part: Part, row: &PartRow) -> Option<PartRecord> {
+    let tenths = row
+        .score_tenths
+        .and_then(|s| u32::try_from(s).ok())
+        .unwrap_or(0);
+    let result = match (row.status.as_str(), row.passed) {
+        ("absent", _) => PartResult::Absent,
+        (_, Some(true)) => PartResult::Passed { tenths },
+        _ => PartResult::Failed { tenths },
+    };
+    Some(PartRecord {
+        part,
+        subject: row.subject.parse::<Subject>().ok()?,
+        date: china_date(row.at),
+        result,
+    })
 }
 
 /// Refuse a registration the retake rules do not allow: a pass still valid, a retake

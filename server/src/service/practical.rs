@@ -3,20 +3,21 @@
 //! the chief's sign-off of the combined result, and theory + practical results.
 
 use chrono::NaiveDate;
+use question_bank::id_number::masked;
 use question_bank::practical::wire::{PracticalResultView, SheetScoreView, TemplateSummary};
 use question_bank::practical::{
     check_assignment, combine, score, Apparatus, AssessorProfile, Combination, CombinationRule,
-    Part, PartRecord, PartResult, SheetRecord, SheetTemplate, SignedSheet, PASS_MARK_TENTHS,
+    Part, SheetRecord, SheetScore, SheetTemplate, SignedSheet, PASS_MARK_TENTHS,
 };
 use question_bank::wire::{
     CreatePracticalSessionRequest, JointResultView, PracticalCandidateView, PracticalSessionView,
     PracticalStatus, RegisterPracticalCandidateRequest, Role, SheetStatus, SheetView,
     SignOffRequest, WriteSheetRequest,
 };
-use question_bank::{IdNumber, Subject};
+use question_bank::Subject;
 
 use super::people::{check_registration, person_sittings};
-use super::AppState;
+use super::{validate, AppState};
 use crate::auth::Principal;
 use crate::clock::{china_date, now_millis, to_datetime};
 use crate::error::{ApiError, ApiResult};
@@ -100,6 +101,15 @@ impl Session {
     fn date(&self) -> NaiveDate {
         china_date(self.row.starts_at)
     }
+
+    /// A stored sheet's record and its score on this session's template (validated when
+    /// it was written, so a failure here is an internal error).
+    fn scored(&self, row: &SheetRow) -> anyhow::Result<(SheetRecord, SheetScore)> {
+        let record: SheetRecord = serde_json::from_str(&row.record_json)?;
+        let scored = score(&self.template, &record)
+            .map_err(|_| anyhow::anyhow!("stored sheet {} does not score", row.id))?;
+        Ok((record, scored))
+    }
 }
 
 async fn load_session(state: &AppState, id: i64) -> ApiResult<Session> {
@@ -120,15 +130,9 @@ async fn load_session(state: &AppState, id: i64) -> ApiResult<Session> {
 }
 
 async fn assessor_profile(state: &AppState, id: i64) -> ApiResult<AssessorProfile> {
-    let row = state
-        .store
-        .assessors()
-        .await?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or_else(|| {
-            ApiError::invalid("unknown_assessor", format!("没有编号为 {id} 的考评员"))
-        })?;
+    let row = state.store.assessor(id).await?.ok_or_else(|| {
+        ApiError::invalid("unknown_assessor", format!("没有编号为 {id} 的考评员"))
+    })?;
     Ok(serde_json::from_str(&row.profile_json).map_err(anyhow::Error::from)?)
 }
 
@@ -139,19 +143,8 @@ pub async fn create_session(
     by: &Principal,
     req: CreatePracticalSessionRequest,
 ) -> ApiResult<PracticalSessionView> {
-    let title = req.title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "invalid_title",
-            "考试名称不能为空且不超过 100 字",
-        ));
-    }
-    let subject: Subject =
-        req.subject
-            .parse()
-            .map_err(|e: question_bank::subject::UnknownSubject| {
-                ApiError::invalid("invalid_subject", e.to_string())
-            })?;
+    let title = validate::title(&req.title)?;
+    let subject = validate::subject(&req.subject)?;
     let template = template(state, &req.template_id, req.template_version).await?;
     if template.subject != subject && template.subject != Subject::Q2(None) {
         return Err(ApiError::invalid(
@@ -250,19 +243,8 @@ pub async fn register_candidate(
     req: RegisterPracticalCandidateRequest,
 ) -> ApiResult<PracticalCandidateView> {
     let session = load_session(state, session_id).await?;
-    let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(ApiError::invalid(
-            "invalid_name",
-            "姓名不能为空且不超过 50 字",
-        ));
-    }
-    let id_number: IdNumber =
-        req.id_number
-            .parse()
-            .map_err(|e: question_bank::id_number::IdNumberError| {
-                ApiError::invalid("invalid_id_number", e.to_string())
-            })?;
+    let name = validate::person_name(&req.name)?;
+    let id_number = validate::id_number(&req.id_number)?;
     check_registration(
         state,
         id_number.as_str(),
@@ -285,12 +267,6 @@ pub async fn register_candidate(
         )
         .await?;
     candidate_view(state, &session, id).await
-}
-
-fn masked(id_number: &str) -> String {
-    id_number
-        .parse::<IdNumber>()
-        .map_or_else(|_| "******".to_owned(), |i| i.masked())
 }
 
 async fn candidate_view(
@@ -379,10 +355,7 @@ async fn assessor_in(state: &AppState, who: &Principal, session: &Session) -> Ap
 }
 
 fn sheet_view(session: &Session, row: &SheetRow) -> ApiResult<SheetView> {
-    let record: SheetRecord =
-        serde_json::from_str(&row.record_json).map_err(anyhow::Error::from)?;
-    let scored = score(&session.template, &record)
-        .map_err(|_| anyhow::anyhow!("stored sheet {} does not score", row.id))?;
+    let (record, scored) = session.scored(row)?;
     Ok(SheetView {
         id: row.id,
         candidate_id: row.candidate_id,
@@ -564,10 +537,7 @@ pub async fn sign_off(
             .max_by_key(|r| r.version);
         match latest {
             Some(r) if r.status == "signed" => {
-                let record: SheetRecord =
-                    serde_json::from_str(&r.record_json).map_err(anyhow::Error::from)?;
-                let scored = score(&session.template, &record)
-                    .map_err(|_| anyhow::anyhow!("stored sheet {} does not score", r.id))?;
+                let (_, scored) = session.scored(r)?;
                 sheets.push(SignedSheet {
                     assessor_id: assessor,
                     chief: assessor == session.row.chief_assessor_id,
@@ -672,24 +642,4 @@ pub async fn joint_results(state: &AppState, session_id: i64) -> ApiResult<Vec<J
         });
     }
     Ok(out)
-}
-
-/// The part record of a finished practical result, for the retake rules.
-pub(crate) fn practical_part(
-    subject: Subject,
-    date: NaiveDate,
-    status: &str,
-    tenths: Option<i64>,
-) -> Option<PartRecord> {
-    let result = match status {
-        "absent" => PartResult::Absent,
-        "signed_off" => PartResult::from_score(u32::try_from(tenths?).ok()?, PASS_MARK_TENTHS),
-        _ => return None,
-    };
-    Some(PartRecord {
-        part: Part::Practical,
-        subject,
-        date,
-        result,
-    })
 }

@@ -5,10 +5,10 @@ use question_bank::practical::Part;
 use question_bank::wire::{
     CandidateView, CreateSessionRequest, RegisterCandidateRequest, SessionExposure, SessionView,
 };
-use question_bank::{Assembler, Blueprint, IdNumber, Paper, Subject};
+use question_bank::{Assembler, Blueprint, Paper};
 
 use super::people::check_registration;
-use super::AppState;
+use super::{validate, AppState};
 use crate::auth::Principal;
 use crate::clock::{china_date, now_millis};
 use crate::error::{ApiError, ApiResult};
@@ -23,19 +23,8 @@ pub async fn create_session(
     by: &Principal,
     req: CreateSessionRequest,
 ) -> ApiResult<SessionView> {
-    let title = req.title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "invalid_title",
-            "考试名称不能为空且不超过 100 字",
-        ));
-    }
-    let subject: Subject =
-        req.subject
-            .parse()
-            .map_err(|e: question_bank::subject::UnknownSubject| {
-                ApiError::invalid("invalid_subject", e.to_string())
-            })?;
+    let title = validate::title(&req.title)?;
+    let subject = validate::subject(&req.subject)?;
     if !(1..=MAX_SEATS).contains(&req.seats) {
         return Err(ApiError::invalid(
             "invalid_seats",
@@ -202,19 +191,8 @@ pub async fn register_candidate(
     req: RegisterCandidateRequest,
 ) -> ApiResult<CandidateView> {
     let session = load_session(state, session_id).await?;
-    let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(ApiError::invalid(
-            "invalid_name",
-            "姓名不能为空且不超过 50 字",
-        ));
-    }
-    let id_number: IdNumber =
-        req.id_number
-            .parse()
-            .map_err(|e: question_bank::id_number::IdNumberError| {
-                ApiError::invalid("invalid_id_number", e.to_string())
-            })?;
+    let name = validate::person_name(&req.name)?;
+    let id_number = validate::id_number(&req.id_number)?;
     let ticket = req.ticket.trim();
     if !valid_ticket(ticket) {
         return Err(ApiError::invalid(

@@ -2,7 +2,7 @@
 
 use question_bank::wire::{CreateUserRequest, Role, UserView};
 
-use super::AppState;
+use super::{validate, AppState};
 use crate::auth::password::hash_password_blocking;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -13,26 +13,14 @@ pub async fn create_user(
     by: &Principal,
     req: CreateUserRequest,
 ) -> ApiResult<UserView> {
-    let username = req.username.trim().to_owned();
-    let valid_name = (3..=32).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
-    if !valid_name {
-        return Err(ApiError::invalid(
-            "invalid_username",
-            "账号应为 3–32 位小写字母、数字或 _ . -",
-        ));
-    }
+    let username = validate::username(&req.username)?.to_owned();
     if req.role == Role::Candidate {
         return Err(ApiError::invalid(
             "invalid_role",
             "考生不使用账号登录，请在考试场次中登记考生",
         ));
     }
-    if req.password.chars().count() < 10 {
-        return Err(ApiError::invalid("weak_password", "密码至少 10 个字符"));
-    }
+    validate::password(&req.password)?;
     let display_name = req.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 50 {
         return Err(ApiError::invalid(

@@ -5,6 +5,7 @@
 use question_bank::wire::Role;
 use sqlx::Sqlite;
 
+use super::users::insert_user;
 use super::{is_unique_violation, Store};
 use crate::clock::Millis;
 use crate::error::ApiError;
@@ -263,23 +264,14 @@ impl Store {
         now: Millis,
     ) -> Result<i64, ApiError> {
         let mut tx = self.writer.begin().await?;
-        let user_id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, role, display_name, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        let user_id = insert_user(
+            &mut *tx,
+            username,
+            password_hash,
+            Role::Assessor,
+            display_name,
         )
-        .bind(username)
-        .bind(password_hash)
-        .bind(Role::Assessor.as_str())
-        .bind(display_name)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e, "username") {
-                ApiError::conflict("username_taken", format!("账号 {username} 已存在"))
-            } else {
-                e.into()
-            }
-        })?;
+        .await?;
         let id = sqlx::query_scalar(
             "INSERT INTO assessors (user_id, id_number, profile_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
              RETURNING id",
@@ -328,6 +320,17 @@ impl Store {
              ORDER BY a.id",
         )
         .fetch_all(&self.reader)
+        .await
+    }
+
+    /// One assessor.
+    pub async fn assessor(&self, id: i64) -> sqlx::Result<Option<AssessorRow>> {
+        sqlx::query_as(
+            "SELECT a.id, a.user_id, u.username, a.profile_json FROM assessors a JOIN users u ON u.id = a.user_id
+             WHERE a.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
         .await
     }
 

@@ -172,15 +172,11 @@ pub fn paper_status(s: &str) -> PaperStatus {
 impl CandidateRow {
     /// API view (ID number masked).
     pub fn view(&self) -> CandidateView {
-        let masked = self
-            .id_number
-            .parse::<question_bank::IdNumber>()
-            .map_or_else(|_| "******".to_owned(), |i| i.masked());
         CandidateView {
             id: self.id,
             session_id: self.session_id,
             name: self.name.clone(),
-            id_number_masked: masked,
+            id_number_masked: question_bank::id_number::masked(&self.id_number),
             gender: if self.gender == "female" {
                 Gender::Female
             } else {

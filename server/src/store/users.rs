@@ -38,6 +38,34 @@ impl UserRow {
     }
 }
 
+/// Insert an account through `db` (a pool or an open transaction); a taken name is a
+/// conflict.
+pub(super) async fn insert_user<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    username: &str,
+    hash: &str,
+    role: Role,
+    display_name: &str,
+) -> Result<i64, ApiError> {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, role, display_name, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(username)
+    .bind(hash)
+    .bind(role.as_str())
+    .bind(display_name)
+    .bind(now_millis())
+    .fetch_one(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e, "username") {
+            ApiError::conflict("username_taken", format!("账号 {username} 已存在"))
+        } else {
+            e.into()
+        }
+    })
+}
+
 impl Store {
     /// Create an account; a taken name is a conflict.
     #[tracing::instrument(skip_all, fields(username))]
@@ -48,23 +76,7 @@ impl Store {
         role: Role,
         display_name: &str,
     ) -> Result<i64, ApiError> {
-        sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, role, display_name, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(username)
-        .bind(hash)
-        .bind(role.as_str())
-        .bind(display_name)
-        .bind(now_millis())
-        .fetch_one(&self.writer)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e, "username") {
-                ApiError::conflict("username_taken", format!("账号 {username} 已存在"))
-            } else {
-                e.into()
-            }
-        })
+        insert_user(&self.writer, username, hash, role, display_name).await
     }
 
     /// Create or reset an account (used by `--demo`).

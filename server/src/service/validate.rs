@@ -1,0 +1,70 @@
+//! Checks of fields that several use cases take (names, ID numbers, accounts, titles,
+//! subjects), so each refuses the same input with the same code and message.
+
+use question_bank::{IdNumber, Subject};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A person's name, trimmed: 1–50 characters.
+pub fn person_name(name: &str) -> ApiResult<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(ApiError::invalid(
+            "invalid_name",
+            "姓名不能为空且不超过 50 字",
+        ));
+    }
+    Ok(name)
+}
+
+/// An 18-character ID number with a valid birth date and check character.
+pub fn id_number(raw: &str) -> ApiResult<IdNumber> {
+    raw.parse()
+        .map_err(|e: question_bank::id_number::IdNumberError| {
+            ApiError::invalid("invalid_id_number", e.to_string())
+        })
+}
+
+/// An account name, trimmed: 3–32 of lower-case letters, digits and `_ . -`.
+pub fn username(name: &str) -> ApiResult<&str> {
+    let name = name.trim();
+    let valid = (3..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
+    if !valid {
+        return Err(ApiError::invalid(
+            "invalid_username",
+            "账号应为 3–32 位小写字母、数字或 _ . -",
+        ));
+    }
+    Ok(name)
+}
+
+/// A new password: at least 10 characters.
+pub fn password(password: &str) -> ApiResult<()> {
+    if password.chars().count() < 10 {
+        return Err(ApiError::invalid("weak_password", "密码至少 10 个字符"));
+    }
+    Ok(())
+}
+
+/// A session title, trimmed: 1–100 characters.
+pub fn title(title: &str) -> ApiResult<&str> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "invalid_title",
+            "考试名称不能为空且不超过 100 字",
+        ));
+    }
+    Ok(title)
+}
+
+/// A subject code (`Q1`, `Q2`, `Q2-bridge`, ...).
+pub fn subject(code: &str) -> ApiResult<Subject> {
+    code.parse()
+        .map_err(|e: question_bank::subject::UnknownSubject| {
+            ApiError::invalid("invalid_subject", e.to_string())
+        })
+}
