@@ -261,11 +261,7 @@ impl State {
                         Screen::Rules(c)
                     }
                 }
-                Key::Esc | Key::Char('n' | 'N') => Screen::Login(LoginForm {
-                    ticket: c.profile.ticket,
-                    focus: LoginField::IdNumber,
-                    ..LoginForm::default()
-                }),
+                Key::Esc | Key::Char('n' | 'N') => back_to_sign_in(c.profile.ticket),
                 _ => Screen::Identity(c),
             },
             Screen::Rules(mut c) => match key {
@@ -311,11 +307,7 @@ impl State {
                 _ => Screen::Blocked(b),
             },
             Screen::Takeover(c) => match key {
-                Key::Esc => Screen::Login(LoginForm {
-                    ticket: c.profile.ticket,
-                    focus: LoginField::IdNumber,
-                    ..LoginForm::default()
-                }),
+                Key::Esc => back_to_sign_in(c.profile.ticket),
                 _ => Screen::Takeover(c),
             },
             other @ (Screen::Waiting(_) | Screen::Starting(_)) => other,
@@ -443,6 +435,15 @@ fn outcome_of(profile: Profile, result: Option<SubmitResult>) -> Screen {
         profile,
         result,
         late_saves: Vec::new(),
+    })
+}
+
+/// The sign-in form again, the ticket kept and the cursor on the ID number.
+fn back_to_sign_in(ticket: String) -> Screen {
+    Screen::Login(LoginForm {
+        ticket,
+        focus: LoginField::IdNumber,
+        ..LoginForm::default()
     })
 }
 

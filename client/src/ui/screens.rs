@@ -43,6 +43,34 @@ fn message<'a>(text: &str, style: Style) -> Vec<Line<'a>> {
         .collect()
 }
 
+/// The buttons of a screen that ends a sitting.
+const LEAVE_BUTTONS: [(Key, &str); 2] = [
+    (Key::Enter, s::BACK_TO_LOGIN),
+    (Key::Char('q'), s::QUIT_BUTTON),
+];
+
+/// A titled box of `size` (width, height) holding `text` over a centred row of buttons
+/// spaced by `gap`.
+fn dialog<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    size: (u16, u16),
+    text: impl Into<Text<'a>>,
+    (buttons, gap): (&[(Key, &str)], u16),
+    hits: &mut HitMap,
+) {
+    let inner = panel(frame, area, title, size.0, size.1);
+    let [body, _, row] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(text.into()).wrap(Wrap { trim: false }), body);
+    button_row(frame, row, buttons, hits, true, gap);
+}
+
 fn local_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
@@ -205,21 +233,16 @@ pub(super) fn identity(
         lines.extend(message(s::RESUME_NOTE, theme::NOTICE));
     }
     let height = lines.len() as u16 + 6;
-    let inner = panel(frame, area, s::IDENTITY_TITLE, BOX_WIDTH, height);
-    let [body, _, row] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    button_row(
+    let buttons = [(Key::Enter, s::IDENTITY_YES), (Key::Esc, s::IDENTITY_NO)];
+    let size = (BOX_WIDTH, height);
+    dialog(
         frame,
-        row,
-        &[(Key::Enter, s::IDENTITY_YES), (Key::Esc, s::IDENTITY_NO)],
+        area,
+        s::IDENTITY_TITLE,
+        size,
+        lines,
+        (&buttons, 6),
         hits,
-        true,
-        6,
     );
 }
 
@@ -309,15 +332,17 @@ pub(super) fn takeover(frame: &mut Frame, area: Rect, c: &Checkin, hits: &mut Hi
     lines.extend(message(s::TAKEOVER_WAIT, Style::default()));
     lines.push(Line::raw(s::WAITING_REFRESH));
     let height = lines.len() as u16 + 6;
-    let inner = panel(frame, area, s::TAKEOVER_TITLE, BOX_WIDTH, height);
-    let [body, _, row] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    button_row(frame, row, &[(Key::Esc, s::TAKEOVER_BACK)], hits, true, 0);
+    let buttons = [(Key::Esc, s::TAKEOVER_BACK)];
+    let size = (BOX_WIDTH, height);
+    dialog(
+        frame,
+        area,
+        s::TAKEOVER_TITLE,
+        size,
+        lines,
+        (&buttons, 0),
+        hits,
+    );
 }
 
 pub(super) fn result(frame: &mut Frame, area: Rect, o: &Outcome, hits: &mut HitMap) {
@@ -384,24 +409,15 @@ pub(super) fn result(frame: &mut Frame, area: Rect, o: &Outcome, hits: &mut HitM
         .wrap(Wrap { trim: false })
         .line_count(width - 6) as u16
         + 6;
-    let inner = panel(frame, area, s::RESULT_TITLE, width, height);
-    let [body, _, row] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
-    button_row(
+    let size = (width, height);
+    dialog(
         frame,
-        row,
-        &[
-            (Key::Enter, s::BACK_TO_LOGIN),
-            (Key::Char('q'), s::QUIT_BUTTON),
-        ],
+        area,
+        s::RESULT_TITLE,
+        size,
+        text,
+        (&LEAVE_BUTTONS, 6),
         hits,
-        true,
-        6,
     );
 }
 
@@ -414,23 +430,14 @@ pub(super) fn blocked(frame: &mut Frame, area: Rect, b: &Blocked, hits: &mut Hit
     }
     lines.extend(message(&b.message, theme::ERROR));
     let height = lines.len() as u16 + 7;
-    let inner = panel(frame, area, s::BLOCKED_TITLE, BOX_WIDTH, height);
-    let [body, _, row] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    button_row(
+    let size = (BOX_WIDTH, height);
+    dialog(
         frame,
-        row,
-        &[
-            (Key::Enter, s::BACK_TO_LOGIN),
-            (Key::Char('q'), s::QUIT_BUTTON),
-        ],
+        area,
+        s::BLOCKED_TITLE,
+        size,
+        lines,
+        (&LEAVE_BUTTONS, 6),
         hits,
-        true,
-        6,
     );
 }
