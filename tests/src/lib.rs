@@ -115,6 +115,12 @@ impl Server {
     pub fn demo_file(&self) -> PathBuf {
         self.data_dir.path().join("demo.json")
     }
+
+    /// The demo accounts, session and candidates (`--demo` servers).
+    pub fn demo(&self) -> question_bank::wire::DemoFile {
+        let text = std::fs::read_to_string(self.demo_file()).expect("read demo.json");
+        serde_json::from_str(&text).expect("demo.json parses")
+    }
 }
 
 impl Drop for Server {

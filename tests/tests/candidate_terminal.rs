@@ -15,11 +15,17 @@ use serde_json::json;
 /// How long any one screen may take to appear (debug builds, a busy CI machine).
 const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
 
-fn tmux_installed() -> bool {
-    Command::new("tmux")
+/// Without tmux the terminal tests cannot run: say so loudly (they then pass).
+fn skipped_without_tmux() -> bool {
+    let installed = Command::new("tmux")
         .arg("-V")
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("\n\n=== SKIPPED: tmux not installed (apt-get install -y tmux) ===\n");
+        println!("SKIPPED: tmux not installed");
+    }
+    !installed
 }
 
 /// A tmux server of its own (own socket, no user config) holding one 80x24 pane; killed
@@ -225,6 +231,15 @@ fn sign_in(tmux: &Tmux, c: &DemoCandidate) -> String {
     tmux.wait_for("身份确认")
 }
 
+/// Sign in, confirm, tick the rules and wait for question 1 (the demo session is open).
+fn sign_in_and_open_paper(tmux: &Tmux, c: &DemoCandidate) {
+    sign_in(tmux, c);
+    tmux.press(&["Enter"]);
+    tmux.wait_for("我已阅读");
+    tmux.press(&["Space", "Enter"]);
+    tmux.wait_for("第 1 题 / 共 100 题");
+}
+
 fn journal_lines(dir: &Path, ticket: &str) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join(format!("{ticket}.jsonl")))
         .expect("journal written")
@@ -236,14 +251,11 @@ fn journal_lines(dir: &Path, ticket: &str) -> Vec<serde_json::Value> {
 
 #[test]
 fn a_candidate_answers_flags_navigates_and_submits_in_the_full_screen_terminal() {
-    if !tmux_installed() {
-        eprintln!("\n\n=== SKIPPED: tmux not installed (apt-get install -y tmux) ===\n");
-        println!("SKIPPED: tmux not installed");
+    if skipped_without_tmux() {
         return;
     }
     let server = Server::start_demo();
-    let demo: DemoFile =
-        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let demo = server.demo();
     let c = &demo.candidates[2];
     let journal = tempfile::tempdir().unwrap();
     let tmux = start_terminal("sit", &server.url, &c.seat, journal.path());
@@ -340,23 +352,16 @@ fn a_candidate_answers_flags_navigates_and_submits_in_the_full_screen_terminal()
 
 #[test]
 fn answers_given_while_the_server_is_down_survive_a_killed_terminal_and_reach_the_server() {
-    if !tmux_installed() {
-        eprintln!("\n\n=== SKIPPED: tmux not installed (apt-get install -y tmux) ===\n");
-        println!("SKIPPED: tmux not installed");
+    if skipped_without_tmux() {
         return;
     }
     let server = Server::start_demo();
-    let demo: DemoFile =
-        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let demo = server.demo();
     let c = demo.candidates[4].clone();
     let listen = server.url.trim_start_matches("http://").to_owned();
     let journal = tempfile::tempdir().unwrap();
     let tmux = start_terminal("outage", &server.url, &c.seat, journal.path());
-    sign_in(&tmux, &c);
-    tmux.press(&["Enter"]);
-    tmux.wait_for("我已阅读");
-    tmux.press(&["Space", "Enter"]);
-    tmux.wait_for("第 1 题 / 共 100 题");
+    sign_in_and_open_paper(&tmux, &c);
     tmux.press(&["t"]);
     tmux.wait_until("question 1 saved", |s| {
         s.contains("已答 1/100") && s.contains("待保存 0")
@@ -400,22 +405,15 @@ fn answers_given_while_the_server_is_down_survive_a_killed_terminal_and_reach_th
 
 #[test]
 fn a_second_terminal_takes_over_only_after_the_invigilator_approves_and_the_first_stops() {
-    if !tmux_installed() {
-        eprintln!("\n\n=== SKIPPED: tmux not installed (apt-get install -y tmux) ===\n");
-        println!("SKIPPED: tmux not installed");
+    if skipped_without_tmux() {
         return;
     }
     let server = Server::start_demo();
-    let demo: DemoFile =
-        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let demo = server.demo();
     let c = demo.candidates[6].clone();
     let (journal_a, journal_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = start_terminal("first", &server.url, &c.seat, journal_a.path());
-    sign_in(&a, &c);
-    a.press(&["Enter"]);
-    a.wait_for("我已阅读");
-    a.press(&["Space", "Enter"]);
-    a.wait_for("第 1 题 / 共 100 题");
+    sign_in_and_open_paper(&a, &c);
     a.press(&["t"]);
     a.wait_until("question 1 saved on the first terminal", |s| {
         s.contains("已答 1/100") && s.contains("待保存 0")

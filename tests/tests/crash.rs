@@ -1,7 +1,7 @@
 //! Durability across a hard crash of the real server process.
 
 use e2e_tests::Server;
-use question_bank::wire::{DemoFile, ExamView, SaveAnswerResponse, TokenResponse};
+use question_bank::wire::{ExamView, SaveAnswerResponse, TokenResponse};
 use serde_json::json;
 
 async fn sign_in(http: &reqwest::Client, url: &str, ticket: &str, id: &str) -> String {
@@ -31,8 +31,7 @@ async fn start(http: &reqwest::Client, url: &str, token: &str) -> ExamView {
 #[tokio::test]
 async fn acknowledged_answers_and_deadline_survive_kill_9_and_restart() {
     let server = Server::start_demo();
-    let demo: DemoFile =
-        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let demo = server.demo();
     let c = &demo.candidates[0];
     let http = reqwest::Client::new();
     let token = sign_in(&http, &server.url, &c.ticket, &c.id_number).await;

@@ -1,14 +1,13 @@
 //! A whole exam day through the real binaries.
 
 use e2e_tests::{run_client, Server};
-use question_bank::wire::{DemoFile, Role};
+use question_bank::wire::Role;
 use serde_json::Value;
 
 #[test]
 fn demo_seeds_every_role_and_twelve_seats() {
     let server = Server::start_demo();
-    let demo: DemoFile =
-        serde_json::from_str(&std::fs::read_to_string(server.demo_file()).unwrap()).unwrap();
+    let demo = server.demo();
     for role in [Role::Admin, Role::Examiner, Role::Assessor, Role::Certifier] {
         let account = demo
             .account(role)
