@@ -10,9 +10,9 @@
 //! Our fields without a GIFT place travel in `// @meta key=value; ...` comments.
 
 use super::moodle::strip_html;
-use super::{to_row, RawRow};
+use super::{category_path, to_row, RawRow};
 use crate::bank::BankErrors;
-use crate::question::{Answer, Area, Question, QuestionKind};
+use crate::question::{Answer, Question, QuestionKind};
 
 /// Split at the first unescaped `c`.
 fn split_unescaped(s: &str, c: char) -> Option<(&str, &str)> {
@@ -125,21 +125,7 @@ pub fn read(_file: &str, text: &str) -> Result<Vec<RawRow>, BankErrors> {
             continue;
         }
         if let Some(cat) = l.strip_prefix("$CATEGORY:") {
-            let parts: Vec<&str> = cat
-                .trim()
-                .split('/')
-                .filter(|p| !p.is_empty() && !p.starts_with('$') && *p != "top")
-                .collect();
-            area = parts
-                .iter()
-                .find(|p| Area::parse(p).is_some())
-                .map(|p| (*p).to_owned())
-                .unwrap_or_default();
-            topic = parts
-                .last()
-                .filter(|p| Area::parse(p).is_none())
-                .map(|p| (*p).to_owned())
-                .unwrap_or_default();
+            (area, topic) = category_path(cat.trim());
             continue;
         }
         if !l.is_empty() {

@@ -246,6 +246,26 @@ fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, BankErrors> {
     })
 }
 
+/// Area and topic from a category path (`$course$/top/safety/吊索具`, as Moodle XML and
+/// GIFT write it): the segment naming an area, and the last segment if it is not one.
+pub(crate) fn category_path(path: &str) -> (String, String) {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && !p.starts_with('$') && *p != "top")
+        .collect();
+    let area = parts
+        .iter()
+        .find(|p| Area::parse(p).is_some())
+        .map(|p| (*p).to_owned())
+        .unwrap_or_default();
+    let topic = parts
+        .last()
+        .filter(|p| Area::parse(p).is_none())
+        .map(|p| (*p).to_owned())
+        .unwrap_or_default();
+    (area, topic)
+}
+
 pub(crate) fn issue(file: &str, line: usize, field: &str, reason: String) -> BankIssue {
     BankIssue {
         file: file.to_owned(),

@@ -4,9 +4,21 @@
 
 use roxmltree::{Document, Node};
 
-use super::{issue, points_text, to_row, xml_escape, RawRow};
+use super::{category_path, issue, points_text, to_row, xml_escape, RawRow};
 use crate::bank::BankErrors;
-use crate::question::{Answer, Area, Question, QuestionKind};
+use crate::question::{Answer, Question, QuestionKind};
+
+/// Parse XML; a syntax error names the file and line.
+pub(crate) fn parse_xml<'a>(file: &str, text: &'a str) -> Result<Document<'a>, BankErrors> {
+    Document::parse(text).map_err(|e| {
+        BankErrors(vec![issue(
+            file,
+            e.pos().row as usize,
+            "-",
+            format!("XML 格式错误: {e}"),
+        )])
+    })
+}
 
 pub(crate) fn line_of(doc: &Document, node: Node) -> usize {
     doc.text_pos_at(node.range().start).row as usize
@@ -60,14 +72,7 @@ pub(crate) fn strip_html(html: &str) -> String {
 
 /// Rows of a Moodle XML `<quiz>`.
 pub fn read(file: &str, text: &str) -> Result<Vec<RawRow>, BankErrors> {
-    let doc = Document::parse(text).map_err(|e| {
-        BankErrors(vec![issue(
-            file,
-            e.pos().row as usize,
-            "-",
-            format!("XML 格式错误: {e}"),
-        )])
-    })?;
+    let doc = parse_xml(file, text)?;
     let quiz = doc.root_element();
     if !quiz.has_tag_name("quiz") {
         return Err(BankErrors(vec![issue(
@@ -90,20 +95,7 @@ pub fn read(file: &str, text: &str) -> Result<Vec<RawRow>, BankErrors> {
                 .and_then(|c| child(c, "text"))
                 .and_then(|t| t.text())
                 .unwrap_or_default();
-            let parts: Vec<&str> = path
-                .split('/')
-                .filter(|p| !p.is_empty() && !p.starts_with('$') && *p != "top")
-                .collect();
-            area = parts
-                .iter()
-                .find(|p| Area::parse(p).is_some())
-                .map(|p| (*p).to_owned())
-                .unwrap_or_default();
-            topic = parts
-                .last()
-                .filter(|p| Area::parse(p).is_none())
-                .map(|p| (*p).to_owned())
-                .unwrap_or_default();
+            (area, topic) = category_path(path);
             continue;
         }
         let mut row = RawRow {
@@ -287,6 +279,7 @@ pub fn write(questions: &[Question]) -> String {
 mod tests {
     use super::*;
     use crate::formats::{import, round_trip, Format, ImportOptions};
+    use crate::question::Area;
     use crate::subject::Subject;
 
     #[test]

@@ -7,10 +7,10 @@
 
 use std::io::{Cursor, Read, Write};
 
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 use zip::write::SimpleFileOptions;
 
-use super::moodle::line_of;
+use super::moodle::{line_of, parse_xml};
 use super::{issue, points_text, to_row, xml_escape, RawRow};
 use crate::bank::{BankErrors, BankHeader};
 use crate::question::{Answer, Question, QuestionKind};
@@ -285,14 +285,7 @@ pub fn read_package(file: &str, bytes: &[u8]) -> Result<Vec<RawRow>, BankErrors>
         };
     let hrefs: Vec<String> = match read(&mut archive, "imsmanifest.xml") {
         Ok(manifest) => {
-            let doc = Document::parse(&manifest).map_err(|e| {
-                BankErrors(vec![issue(
-                    &format!("{file}/imsmanifest.xml"),
-                    e.pos().row as usize,
-                    "-",
-                    format!("XML 格式错误: {e}"),
-                )])
-            })?;
+            let doc = parse_xml(&format!("{file}/imsmanifest.xml"), &manifest)?;
             doc.descendants()
                 .filter(|n| n.has_tag_name("resource"))
                 .filter(|n| {
@@ -326,14 +319,7 @@ fn find<'a, 'i>(node: Node<'a, 'i>, v: Version, name: &str) -> Option<Node<'a, '
 
 /// One QTI 2.1 or 3.0 item.
 pub fn read_item(file: &str, text: &str) -> Result<RawRow, BankErrors> {
-    let doc = Document::parse(text).map_err(|e| {
-        BankErrors(vec![issue(
-            file,
-            e.pos().row as usize,
-            "-",
-            format!("XML 格式错误: {e}"),
-        )])
-    })?;
+    let doc = parse_xml(file, text)?;
     let root = doc.root_element();
     let v = match root.tag_name().name() {
         "assessmentItem" => Version::V2p1,
@@ -513,6 +499,6 @@ mod tests {
             x.contains("<qti-assessment-item") && x.contains("response-identifier=\"RESPONSE\""),
             "{x}"
         );
-        assert!(Document::parse(&x).is_ok());
+        assert!(roxmltree::Document::parse(&x).is_ok());
     }
 }
