@@ -7,7 +7,7 @@ use anyhow::Context;
 use question_bank::bank::{BankFile, BankHeader};
 use question_bank::check::{self, Coverage};
 use question_bank::formats::{self, tabular, Format, ImportOptions};
-use question_bank::{Area, Bank, BankErrors, BankIssue, Blueprint, Subject};
+use question_bank::{Area, Bank, BankErrors, BankIssue, Blueprint, Question, Subject};
 
 /// What to assume for rows of files that do not say (formats without metadata).
 #[derive(Debug, Clone, clap::Args)]
@@ -111,6 +111,16 @@ pub fn convert(
         errors.len()
     );
     let (_, file) = files.into_iter().next().context("no input")?;
+    write_bank(output, to, &file.header, &file.questions)
+}
+
+/// Write questions to `output` in the format `to` names, or its file name implies.
+fn write_bank(
+    output: &Path,
+    to: Option<&str>,
+    header: &BankHeader,
+    questions: &[Question],
+) -> anyhow::Result<()> {
     let out_name = output.display().to_string();
     let format = match to {
         Some(f) => Format::parse(f).with_context(|| format!("unknown format `{f}`"))?,
@@ -118,15 +128,11 @@ pub fn convert(
             .with_context(|| format!("cannot tell the format of {out_name}; use --to"))?,
     };
     anyhow::ensure!(format.can_export(), "cannot write {format}");
-    std::fs::write(
-        output,
-        formats::export(format, &file.header, &file.questions),
-    )
-    .with_context(|| format!("write {out_name}"))?;
+    std::fs::write(output, formats::export(format, header, questions))
+        .with_context(|| format!("write {out_name}"))?;
     println!(
-        "{}: {} questions written as {format}",
-        out_name,
-        file.questions.len()
+        "{out_name}: {} questions written as {format}",
+        questions.len()
     );
     Ok(())
 }
@@ -142,24 +148,12 @@ pub fn template(output: &Path) -> anyhow::Result<()> {
 /// Export the bundled banks as one file.
 pub fn export_bundled(output: &Path, to: Option<&str>) -> anyhow::Result<()> {
     let bank = question_bank::bundled::bundled_bank().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let out_name = output.display().to_string();
-    let format = match to {
-        Some(f) => Format::parse(f).with_context(|| format!("unknown format `{f}`"))?,
-        None => Format::from_file_name(&out_name)
-            .with_context(|| format!("cannot tell the format of {out_name}; use --to"))?,
-    };
-    anyhow::ensure!(format.can_export(), "cannot write {format}");
     let header = BankHeader {
         id: "craneexam".to_owned(),
         title: "CraneExam 内置题库".to_owned(),
         scope: Subject::Q1,
     };
-    std::fs::write(output, formats::export(format, &header, bank.questions()))?;
-    println!(
-        "{out_name}: {} questions written as {format}",
-        bank.questions().len()
-    );
-    Ok(())
+    write_bank(output, to, &header, bank.questions())
 }
 
 /// Validate bank files: schema errors, then (if they parse) near-duplicates, topics,
