@@ -202,6 +202,7 @@ async fn candidates_for(
             id_number: id_number.clone(),
             ticket: format!("S{:06X}{k:06}", run & 0xff_ffff),
             seat: seat.to_string(),
+            employer: format!("模拟单位{}", k % 7),
         };
         let view = staff
             .register_candidate(demo.session_id, &req)

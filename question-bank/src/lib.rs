@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod archive;
 pub mod assembly;
 pub mod bank;
 pub mod blueprint;
@@ -14,6 +15,8 @@ pub mod id_number;
 pub mod paper;
 pub mod practical;
 pub mod question;
+/// Result reports: the 汇总报表 for the issuing authority and QTI 3.0 result documents.
+pub mod reports;
 pub mod scoring;
 pub mod subject;
 pub mod syllabus;

@@ -177,6 +177,9 @@ pub struct UserView {
 pub struct CreateSessionRequest {
     /// Title, e.g. `2026年11月第3批 Q2 桥式`.
     pub title: String,
+    /// Batch (批次) as reported to the issuing authority, e.g. `2026-11-03`; may be empty.
+    #[serde(default)]
+    pub batch: String,
     /// Subject code: `Q1`, `Q2`, `Q2-bridge`, ...
     pub subject: String,
     /// Scheduled start.
@@ -230,6 +233,9 @@ pub struct SessionView {
     pub id: i64,
     /// Title.
     pub title: String,
+    /// Batch (批次).
+    #[serde(default)]
+    pub batch: String,
     /// Subject code.
     pub subject: String,
     /// Subject as printed, e.g. `Q2(限桥式起重机)`.
@@ -268,6 +274,9 @@ pub struct RegisterCandidateRequest {
     pub ticket: String,
     /// Seat, `01` .. the session's seat count.
     pub seat: String,
+    /// Employer (工作单位), up to 100 characters; may be empty.
+    #[serde(default)]
+    pub employer: String,
 }
 
 /// State of a candidate's paper.
@@ -726,6 +735,9 @@ pub struct TerminalView {
 pub struct CreatePracticalSessionRequest {
     /// Title.
     pub title: String,
+    /// Batch (批次); may be empty.
+    #[serde(default)]
+    pub batch: String,
     /// Subject code (`Q1`, `Q2-bridge`, ...).
     pub subject: String,
     /// When it takes place.
@@ -754,6 +766,9 @@ pub struct PracticalSessionView {
     pub id: i64,
     /// Title.
     pub title: String,
+    /// Batch (批次).
+    #[serde(default)]
+    pub batch: String,
     /// Subject code.
     pub subject: String,
     /// Subject as printed.
@@ -784,6 +799,9 @@ pub struct RegisterPracticalCandidateRequest {
     pub name: String,
     /// 18-character ID number.
     pub id_number: String,
+    /// Employer (工作单位); may be empty.
+    #[serde(default)]
+    pub employer: String,
 }
 
 /// Where a practical candidate stands.
@@ -907,4 +925,123 @@ pub struct JointResultView {
     pub passed: bool,
     /// Last day the pass is valid.
     pub valid_until: Option<chrono::NaiveDate>,
+}
+
+/// A page of sealed archive records, in chain order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArchivePage {
+    /// Records; `hash` is the SHA-256 of `content`, `signature` the Ed25519 signature of
+    /// the hash bytes by the key named in the content.
+    pub records: Vec<crate::archive::SealedRecord>,
+    /// Pass as `after` to get the next page; `None` when this page reached the end.
+    pub next_cursor: Option<String>,
+}
+
+/// A public key that signs archive records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArchiveKeyView {
+    /// Id carried by each record (`key_id`).
+    pub key_id: String,
+    /// Ed25519 public key, 64 hex characters.
+    pub public_key: String,
+    /// Always `Ed25519`.
+    pub algorithm: String,
+    /// Signs new records.
+    pub current: bool,
+}
+
+/// Purge sealed records past retention.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurgeRequest {
+    /// Why (kept in the purge log and the audit log).
+    pub reason: String,
+    /// Purge records of exams before this day; default and latest allowed: today minus
+    /// the retention period.
+    #[serde(default)]
+    pub before: Option<chrono::NaiveDate>,
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurgeReport {
+    /// Records removed.
+    pub removed: u64,
+    /// Exam days before this were eligible.
+    pub before: chrono::NaiveDate,
+}
+
+/// The result summary POSTed to the issuing authority for each sealed record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultSummaryMessage {
+    /// Always `crane-exam.result-summary.v1`.
+    pub schema: String,
+    /// The sealed record it summarises.
+    pub record_seq: u64,
+    /// Its hash.
+    pub record_hash: String,
+    /// 考试机构代码.
+    pub institution_code: String,
+    /// 发证机关代码.
+    pub authority_code: String,
+    /// 批次.
+    pub batch: String,
+    /// Exam day.
+    pub exam_date: chrono::NaiveDate,
+    /// Subject code.
+    pub subject: String,
+    /// Subject as printed.
+    pub subject_name: String,
+    /// `theory` or `practical`.
+    pub part: String,
+    /// Name.
+    pub name: String,
+    /// 男 / 女.
+    pub gender: String,
+    /// ID number.
+    pub id_number: String,
+    /// Employer.
+    pub employer: String,
+    /// Score, `None` when absent.
+    pub score: Option<f64>,
+    /// Passed.
+    pub passed: bool,
+    /// Absent (缺考).
+    pub absent: bool,
+}
+
+/// One delivery attempt to the issuing authority.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryView {
+    /// Archive record delivered.
+    pub record_seq: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Endpoint.
+    pub endpoint: String,
+    /// HTTP status, when a response came.
+    pub http_status: Option<u16>,
+    /// `delivered` or `failed`.
+    pub outcome: String,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// Delivery state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryStatus {
+    /// Configured endpoint (empty: delivery off).
+    pub endpoint: String,
+    /// Summaries delivered.
+    pub delivered: u64,
+    /// Summaries waiting, including retries.
+    pub waiting: u64,
+    /// Latest attempts, newest first.
+    pub log: Vec<DeliveryView>,
 }

@@ -46,6 +46,14 @@ pub struct Settings {
     pub login_lock_seconds: i64,
     /// Whether candidates see their score at submission, for sessions that do not say.
     pub show_score_on_submit: bool,
+    /// Years sealed records are kept before an admin may purge them.
+    pub archive_retention_years: u32,
+    /// The issuing authority's endpoint for result summaries (HTTP POST); empty = off.
+    pub transmission_endpoint: String,
+    /// How often the outbox is tried.
+    pub transmission_interval_ms: u64,
+    /// A CJK font (TTF/OTF/TTC) for PDF reports; empty = search the usual system paths.
+    pub report_font: String,
 }
 
 impl Default for Settings {
@@ -60,6 +68,10 @@ impl Default for Settings {
             login_max_failures: 5,
             login_lock_seconds: 300,
             show_score_on_submit: true,
+            archive_retention_years: 4,
+            transmission_endpoint: String::new(),
+            transmission_interval_ms: 5000,
+            report_font: String::new(),
         }
     }
 }
@@ -116,6 +128,17 @@ login_max_failures = 5
 login_lock_seconds = 300
 # Show candidates their score when they submit (sessions may override with show_score).
 show_score_on_submit = true
+# Sealed archive records are kept this many years (the certificate's validity) before
+# an admin may purge them (POST /api/v1/archives/purge; the purge is logged).
+archive_retention_years = 4
+# Where to POST each sealed result summary (JSON, header X-CraneExam-Signature:
+# Ed25519 over the body). Empty: no delivery; certification bodies pull instead.
+transmission_endpoint = ""
+# How often undelivered summaries are retried (milliseconds; failures back off).
+transmission_interval_ms = 5000
+# A CJK font for PDF reports (TTF, OTF or TTC). Empty: the first of Noto CJK,
+# WenQuanYi or AR PL UMing found under /usr/share/fonts.
+report_font = ""
 "#;
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
         &examiner,
         CreateSessionRequest {
             title: format!("演示考试 {} Q2(限桥式起重机)", now.format("%Y-%m-%d %H:%M")),
+            batch: now.format("%Y-%m-%d-演示").to_string(),
             subject: "Q2-bridge".to_owned(),
             starts_at: now,
             duration_seconds: None,
@@ -84,6 +85,7 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
                 id_number: id_number.clone(),
                 ticket: ticket.clone(),
                 seat: seat.clone(),
+                employer: "演示起重吊装有限公司".to_owned(),
             },
         )
         .await?;

@@ -1,6 +1,7 @@
 //! CraneExam server (起重机作业人员考试系统 服务端): HTTP API over SQLite, exam sessions,
 //! durable answer saves, server-side deadlines and automatic submission.
 
+pub mod archive_cli;
 pub mod auth;
 pub mod bank_cli;
 pub mod clock;

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use exam_server::config::{Settings, EXAMPLE};
 use exam_server::startup::Application;
-use exam_server::{bank_cli, demo, telemetry};
+use exam_server::{archive_cli, bank_cli, demo, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -61,6 +61,40 @@ enum Command {
     Bank {
         #[command(subcommand)]
         command: BankCommand,
+    },
+    /// Sealed archive (自动记录存档): verify, export a bundle.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+        /// Data directory holding the database and signing key [default: ./exam-data].
+        #[arg(long, global = true)]
+        data_dir: Option<PathBuf>,
+        /// Configuration file (TOML).
+        #[arg(long, global = true)]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Re-check every record's hash, the chain and the signatures, and re-score every
+    /// theory paper from its bank version. Exit status 1 when anything is wrong.
+    Verify {
+        /// Verify an exported bundle (offline) instead of the database.
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        /// Trust only this Ed25519 public key (hex, from GET /api/v1/archives/keys).
+        #[arg(long)]
+        public_key: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every record, the public keys and the bank versions as one zip bundle.
+    Export {
+        /// Output file (.zip).
+        #[arg(short, long)]
+        output: PathBuf,
     },
 }
 
@@ -193,6 +227,36 @@ async fn main() -> anyhow::Result<()> {
             } => bank_cli::convert(&input, &output, to.as_deref(), &defaults),
             BankCommand::Export { output, to } => bank_cli::export_bundled(&output, to.as_deref()),
         },
+        Command::Archive {
+            command,
+            data_dir,
+            config,
+        } => {
+            let mut settings = Settings::load(config.as_deref())?;
+            if let Some(d) = data_dir {
+                settings.data_dir = d;
+            }
+            match command {
+                ArchiveCommand::Verify {
+                    bundle,
+                    public_key,
+                    json,
+                } => {
+                    let ok = archive_cli::verify(
+                        &settings,
+                        bundle.as_deref(),
+                        public_key.as_deref(),
+                        json,
+                    )
+                    .await?;
+                    if !ok {
+                        std::process::exit(1);
+                    }
+                    Ok(())
+                }
+                ArchiveCommand::Export { output } => archive_cli::export(&settings, &output).await,
+            }
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::TokenKeys;
 use crate::config::Settings;
 use crate::routes;
-use crate::service::{sweeper, AppState, Catalog};
+use crate::service::{archive, delivery, sweeper, AppState, Catalog};
 use crate::store::Store;
 
 /// A built, not yet running, server.
@@ -39,8 +39,10 @@ impl Application {
             catalog,
             keys: keys.clone(),
             settings: Arc::new(settings.clone()),
+            archive_key: Arc::new(archive::load_or_create_key(&settings.data_dir)?),
         };
         crate::service::practical::install_bundled_templates(&state).await?;
+        archive::register_key(&state).await?;
 
         let listener = TcpListener::bind(settings.listen)
             .with_context(|| format!("bind {}", settings.listen))?;
@@ -60,6 +62,12 @@ impl Application {
             state.clone(),
             Duration::from_millis(settings.sweeper_interval_ms.max(50)),
         ));
+        if !settings.transmission_endpoint.is_empty() {
+            tokio::spawn(delivery::run(
+                state.clone(),
+                Duration::from_millis(settings.transmission_interval_ms.max(50)),
+            ));
+        }
         Ok(Application {
             port,
             server,

@@ -39,6 +39,12 @@ pub enum Permission {
     ViewPractical,
     /// Record, sign and sign off practical score sheets (as assigned).
     ScorePractical,
+    /// Pull sealed archive records (they carry full ID numbers and every answer).
+    ViewArchives,
+    /// Purge sealed records past retention.
+    PurgeArchives,
+    /// Reports, statistics, result summaries and the delivery log.
+    ViewReports,
 }
 
 impl Permission {
@@ -60,6 +66,9 @@ impl Permission {
                 &[Role::Examiner, Role::Admin, Role::Certifier, Role::Assessor]
             }
             Permission::ScorePractical => &[Role::Assessor],
+            Permission::ViewArchives => &[Role::Certifier, Role::Admin],
+            Permission::PurgeArchives => &[Role::Admin],
+            Permission::ViewReports => &[Role::Examiner, Role::Admin, Role::Certifier],
         }
     }
 }
@@ -152,7 +161,10 @@ pub mod can {
         ViewInstitution,
         ManagePractical,
         ViewPractical,
-        ScorePractical
+        ScorePractical,
+        ViewArchives,
+        PurgeArchives,
+        ViewReports
     );
 }
 
@@ -200,6 +212,9 @@ mod tests {
             Permission::ManagePractical,
             Permission::ViewPractical,
             Permission::ScorePractical,
+            Permission::ViewArchives,
+            Permission::PurgeArchives,
+            Permission::ViewReports,
         ];
         for p in all {
             assert_eq!(

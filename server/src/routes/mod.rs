@@ -1,6 +1,7 @@
 //! HTTP routes: thin handlers, one module per resource. Each extracts, checks the role
 //! matrix, calls one service function and returns JSON.
 
+pub mod archives;
 pub mod auth;
 pub mod banks;
 pub mod exam;
@@ -74,7 +75,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(practical::write_sheet)
             .service(practical::sign_sheet)
             .service(practical::sign_off)
-            .service(practical::results),
+            .service(practical::results)
+            .service(archives::pull)
+            .service(archives::keys)
+            .service(archives::record)
+            .service(archives::purge)
+            .service(archives::transmission),
     )
     .default_service(web::to(not_found));
 }

@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, banks, exam, health, institution, practical, sessions, users};
+use super::{archives, auth, banks, exam, health, institution, practical, sessions, users};
 
 struct BearerAuth;
 
@@ -36,7 +36,8 @@ impl Modify for BearerAuth {
         institution::add_terminal, institution::assessors, institution::register_assessor, institution::update_assessor,
         practical::templates, practical::template, practical::create_session, practical::sessions, practical::session_one,
         practical::register_candidate, practical::candidates, practical::sheets, practical::write_sheet,
-        practical::sign_sheet, practical::sign_off, practical::results
+        practical::sign_sheet, practical::sign_off, practical::results,
+        archives::pull, archives::keys, archives::record, archives::purge, archives::transmission
     ),
     modifiers(&BearerAuth)
 )]

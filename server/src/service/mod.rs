@@ -1,8 +1,10 @@
 //! Application services: each public function is one use case, composing the pure domain
 //! (`question_bank`) with the store. Handlers call exactly one of these.
 
+pub mod archive;
 pub mod banks;
 pub mod catalog;
+pub mod delivery;
 pub mod exam;
 pub mod institution;
 pub mod invigilation;
@@ -33,4 +35,6 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// The institution's archive signing key.
+    pub archive_key: Arc<question_bank::archive::ArchiveKey>,
 }

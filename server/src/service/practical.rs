@@ -85,6 +85,7 @@ impl Session {
         PracticalSessionView {
             id: self.row.id,
             title: self.row.title.clone(),
+            batch: self.row.batch.clone(),
             subject: self.subject.code(),
             subject_name: self.subject.name_zh(),
             starts_at: to_datetime(self.row.starts_at),
@@ -198,6 +199,7 @@ pub async fn create_session(
         .store
         .create_practical_session(NewPracticalSession {
             title,
+            batch: validate::batch(&req.batch)?,
             subject: &subject.code(),
             starts_at: req.starts_at.timestamp_millis(),
             template: (&template.id, template.version),
@@ -255,7 +257,13 @@ pub async fn register_candidate(
     .await?;
     let id = state
         .store
-        .add_practical_candidate(session_id, name, id_number.as_str(), now_millis())
+        .add_practical_candidate(
+            session_id,
+            name,
+            id_number.as_str(),
+            validate::employer(&req.employer)?,
+            now_millis(),
+        )
         .await?;
     state
         .store

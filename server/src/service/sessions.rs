@@ -76,6 +76,7 @@ pub async fn create_session(
         .store
         .create_session(NewSession {
             title,
+            batch: validate::batch(&req.batch)?,
             subject,
             starts_at: req.starts_at.timestamp_millis(),
             duration_seconds: blueprint.duration_seconds,
@@ -224,6 +225,7 @@ pub async fn register_candidate(
                 gender: id_number.gender(),
                 ticket,
                 seat: &seat,
+                employer: validate::employer(&req.employer)?,
                 deadline: session.deadline(),
                 now: now_millis(),
             },

@@ -1,5 +1,6 @@
 //! 自动交卷: the background job that submits papers whose time ran out, whether or not a
-//! terminal is still connected, and records never-started papers as absent.
+//! terminal is still connected, and records never-started papers as absent; then seals
+//! what has closed into the archive.
 
 use std::time::Duration;
 
@@ -47,6 +48,11 @@ pub async fn run(state: AppState, interval: Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(closed = n, "sweeper closed papers"),
             Err(e) => tracing::error!(error = ?e, "sweeper pass failed"),
+        }
+        match super::archive::seal_closed(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(records = n, "archive records sealed"),
+            Err(e) => tracing::error!(error = ?e, "sealing failed"),
         }
     }
 }

@@ -68,3 +68,27 @@ pub fn subject(code: &str) -> ApiResult<Subject> {
             ApiError::invalid("invalid_subject", e.to_string())
         })
 }
+
+/// A batch label (批次): optional, up to 40 characters, no control characters.
+pub fn batch(batch: &str) -> ApiResult<&str> {
+    let batch = batch.trim();
+    if batch.chars().count() > 40 || batch.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "invalid_batch",
+            "批次不超过 40 个字符，且不能含控制字符",
+        ));
+    }
+    Ok(batch)
+}
+
+/// An employer (工作单位): optional, up to 100 characters, no control characters.
+pub fn employer(employer: &str) -> ApiResult<&str> {
+    let employer = employer.trim();
+    if employer.chars().count() > 100 || employer.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "invalid_employer",
+            "工作单位不超过 100 个字符，且不能含控制字符",
+        ));
+    }
+    Ok(employer)
+}

@@ -57,6 +57,13 @@ impl Store {
         Ok(())
     }
 
+    /// Every stored bank version id.
+    pub async fn bank_version_ids(&self) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar("SELECT version FROM bank_versions ORDER BY loaded_at")
+            .fetch_all(&self.reader)
+            .await
+    }
+
     /// The questions JSON of a stored version.
     #[tracing::instrument(skip_all)]
     pub async fn bank_version_json(&self, version: &str) -> sqlx::Result<Option<String>> {

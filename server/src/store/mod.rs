@@ -4,9 +4,11 @@
 //! power loss. Writes go through a single-connection pool (SQLite has one writer anyway,
 //! and this avoids busy-retry storms); reads use a separate pool.
 
+pub mod archive;
 pub mod audit;
 pub mod banks;
 pub mod exams;
+pub mod outbox;
 pub mod practical;
 pub mod sessions;
 pub mod throttle;

@@ -61,6 +61,8 @@ pub struct PracticalSessionRow {
     pub assessors_required: i64,
     /// The chief examiner (an assessor id).
     pub chief_assessor_id: i64,
+    /// Batch (批次).
+    pub batch: String,
 }
 
 /// A new practical session.
@@ -85,6 +87,8 @@ pub struct NewPracticalSession<'a> {
     pub created_by: i64,
     /// Now.
     pub now: Millis,
+    /// Batch (批次), may be empty.
+    pub batch: &'a str,
 }
 
 /// A candidate of a practical session.
@@ -108,6 +112,10 @@ pub struct PracticalCandidateRow {
     pub combination_json: Option<String>,
     /// When the chief signed off.
     pub signed_off_at: Option<Millis>,
+    /// Who signed off (an assessor id).
+    pub signed_off_by: Option<i64>,
+    /// Employer.
+    pub employer: String,
 }
 
 /// One version of an assessor's sheet.
@@ -177,9 +185,10 @@ pub struct PartRow {
 
 const SESSION_COLUMNS: &str =
     "id, title, subject, starts_at, template_id, template_version, apparatus_json,
-    rule_json, assessors_required, chief_assessor_id";
+    rule_json, assessors_required, chief_assessor_id, batch";
 const CANDIDATE_COLUMNS: &str =
-    "id, session_id, name, id_number, status, score_tenths, passed, combination_json, signed_off_at";
+    "id, session_id, name, id_number, status, score_tenths, passed, combination_json, signed_off_at,
+    signed_off_by, employer";
 const SHEET_COLUMNS: &str =
     "id, candidate_id, assessor_id, version, record_json, score_tenths, status,
     signed_at, correction_reason, updated_at";
@@ -392,8 +401,8 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO practical_sessions (title, subject, starts_at, template_id, template_version, apparatus_json,
-               rule_json, assessors_required, chief_assessor_id, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               rule_json, assessors_required, chief_assessor_id, created_by, created_at, batch)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(s.title)
         .bind(s.subject)
@@ -406,6 +415,7 @@ impl Store {
         .bind(s.chief)
         .bind(s.created_by)
         .bind(s.now)
+        .bind(s.batch)
         .fetch_one(&mut *tx)
         .await?;
         for assessor in s.assessors {
@@ -456,16 +466,18 @@ impl Store {
         session_id: i64,
         name: &str,
         id_number: &str,
+        employer: &str,
         now: Millis,
     ) -> Result<i64, ApiError> {
         sqlx::query_scalar(
-            "INSERT INTO practical_candidates (session_id, name, id_number, status, created_at)
-             VALUES (?, ?, ?, 'pending', ?) RETURNING id",
+            "INSERT INTO practical_candidates (session_id, name, id_number, status, created_at, employer)
+             VALUES (?, ?, ?, 'pending', ?, ?) RETURNING id",
         )
         .bind(session_id)
         .bind(name)
         .bind(id_number)
         .bind(now)
+        .bind(employer)
         .fetch_one(&self.writer)
         .await
         .map_err(|e| {

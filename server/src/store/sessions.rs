@@ -37,6 +37,8 @@ pub struct SessionRow {
     pub blueprint_json: String,
     /// Registered candidates.
     pub candidates: i64,
+    /// Batch (批次).
+    pub batch: String,
     /// `approval` or `automatic`.
     pub takeover_policy: String,
     /// Candidates see their score at submission.
@@ -54,6 +56,7 @@ impl SessionRow {
         Ok(SessionView {
             id: self.id,
             title: self.title.clone(),
+            batch: self.batch.clone(),
             subject: self.subject.clone(),
             subject_name: self.subject()?.name_zh(),
             starts_at: to_datetime(self.starts_at),
@@ -106,6 +109,8 @@ pub struct NewSession<'a> {
     pub takeover_policy: TakeoverPolicy,
     /// Candidates see their score at submission.
     pub show_score: bool,
+    /// Batch (批次), may be empty.
+    pub batch: &'a str,
     /// Creating user.
     pub created_by: i64,
     /// Now.
@@ -126,6 +131,8 @@ pub struct NewCandidate<'a> {
     pub ticket: &'a str,
     /// Seat.
     pub seat: &'a str,
+    /// Employer (工作单位), may be empty.
+    pub employer: &'a str,
     /// Deadline if the session is already open.
     pub deadline: Option<Millis>,
     /// Now.
@@ -196,7 +203,7 @@ impl CandidateRow {
 
 const SESSION_COLUMNS: &str =
     "s.id, s.title, s.subject, s.starts_at, s.duration_seconds, s.seats, s.late_entry_minutes,
-    s.status, s.opened_at, s.bank_version, s.blueprint_json, s.takeover_policy, s.show_score,
+    s.status, s.opened_at, s.bank_version, s.blueprint_json, s.takeover_policy, s.show_score, s.batch,
     (SELECT COUNT(*) FROM candidates c WHERE c.session_id = s.id) AS candidates";
 
 impl Store {
@@ -205,8 +212,8 @@ impl Store {
     pub async fn create_session(&self, s: NewSession<'_>) -> sqlx::Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO exam_sessions (title, subject, starts_at, duration_seconds, seats, late_entry_minutes, status,
-               opened_at, bank_version, blueprint_json, takeover_policy, show_score, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?, ?, ?) RETURNING id",
+               opened_at, bank_version, blueprint_json, takeover_policy, show_score, created_by, created_at, batch)
+             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(s.title)
         .bind(s.subject.code())
@@ -220,6 +227,7 @@ impl Store {
         .bind(s.show_score)
         .bind(s.created_by)
         .bind(s.now)
+        .bind(s.batch)
         .fetch_one(&self.writer)
         .await
     }
@@ -291,8 +299,8 @@ impl Store {
         };
         let mut tx = self.writer.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO candidates (session_id, name, id_number, gender, ticket, seat, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO candidates (session_id, name, id_number, gender, ticket, seat, created_at, employer)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(c.session_id)
         .bind(c.name)
@@ -305,6 +313,7 @@ impl Store {
         .bind(c.ticket)
         .bind(c.seat)
         .bind(c.now)
+        .bind(c.employer)
         .fetch_one(&mut *tx)
         .await
         .map_err(conflict)?;

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use exam_server::auth::password::hash_password;
 use exam_server::config::{Secret, Settings};
+use exam_server::service::AppState;
 use exam_server::startup::Application;
 use question_bank::id_number::synthesize;
 use question_bank::wire::{CandidateView, Role, SessionView, TokenResponse};
@@ -16,21 +17,32 @@ pub const PASSWORD: &str = "correct-horse-battery";
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
+    /// The running server's state (database, keys), for seeding and inspection.
+    pub state: AppState,
+    pub settings: Settings,
     pub _dir: tempfile::TempDir,
 }
 
 /// A server with one account per staff role (`admin`, `examiner`, `assessor`,
 /// `certifier`, all with [`PASSWORD`]).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with settings adjusted by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings = Settings {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
         jwt_secret: Secret(JWT_SECRET.to_owned()),
         sweeper_interval_ms: 100,
         ..Settings::default()
     };
-    let app = Application::build(settings).await.expect("build app");
+    adjust(&mut settings);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("build app");
     let hash = hash_password(PASSWORD).unwrap();
     for role in [Role::Admin, Role::Examiner, Role::Assessor, Role::Certifier] {
         app.state()
@@ -40,10 +52,13 @@ pub async fn spawn_app() -> TestApp {
             .unwrap();
     }
     let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
         http: reqwest::Client::new(),
+        state,
+        settings,
         _dir: dir,
     }
 }

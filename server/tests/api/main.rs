@@ -1,5 +1,6 @@
 //! Integration tests: the real app on 127.0.0.1:0 with a fresh SQLite file per test.
 
+mod archives;
 mod auth;
 mod banks;
 mod exam;

@@ -1,0 +1,497 @@
+//! The sealed archive chain, its keys and purges, and the delivery outbox.
+
+use question_bank::archive::{seal, ArchiveKey, RecordBody, SealedRecord, GENESIS};
+use sqlx::{Sqlite, Transaction};
+
+use super::Store;
+use crate::clock::{china_date, Millis};
+
+/// A theory candidate and their paper, as needed for sealing.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TheorySourceRow {
+    /// Candidate id.
+    pub candidate_id: i64,
+    /// Name.
+    pub name: String,
+    /// ID number.
+    pub id_number: String,
+    /// Gender as registered.
+    pub gender: String,
+    /// Employer.
+    pub employer: String,
+    /// Ticket.
+    pub ticket: String,
+    /// Seat.
+    pub seat: String,
+    /// Paper id.
+    pub paper_id: i64,
+    /// Paper JSON.
+    pub paper_json: String,
+    /// `submitted` or `absent`.
+    pub status: String,
+    /// Deadline.
+    pub deadline_at: Option<Millis>,
+    /// Started.
+    pub started_at: Option<Millis>,
+    /// Submitted.
+    pub submitted_at: Option<Millis>,
+    /// Submitted by the sweeper.
+    pub auto_submitted: bool,
+    /// Score given, tenths.
+    pub score_tenths: Option<i64>,
+    /// Terminal holding the paper.
+    pub terminal_id: Option<String>,
+    /// Its seat.
+    pub terminal_seat: Option<String>,
+}
+
+/// One applied answer change.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AnswerEventRow {
+    /// Paper.
+    pub paper_id: i64,
+    /// Question number.
+    pub question_no: i64,
+    /// Bank-label answer.
+    pub answer: Option<String>,
+    /// Terminal sequence number.
+    pub seq: i64,
+    /// Server receipt time.
+    pub received_at: Millis,
+}
+
+/// An audit-log line.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    /// When.
+    pub at: Millis,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// On what (`candidate:7`, ...).
+    pub target: String,
+    /// Details.
+    pub detail: String,
+}
+
+/// A record ready to be sealed, with the columns copied out of it for filtering.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// Session id.
+    pub session_id: i64,
+    /// Candidate id.
+    pub candidate_id: i64,
+    /// The body.
+    pub body: RecordBody,
+}
+
+/// What sealing a batch also marks as done.
+#[derive(Debug, Clone, Copy)]
+pub enum SealMark {
+    /// A theory session: every candidate sealed.
+    TheorySession(i64),
+    /// One practical candidate.
+    PracticalCandidate(i64),
+}
+
+/// A stored record with its filter columns.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ArchiveRow {
+    /// Chain position.
+    pub seq: i64,
+    /// Canonical content.
+    pub content: String,
+    /// SHA-256 hex.
+    pub hash: String,
+    /// Signature hex.
+    pub signature: String,
+}
+
+impl From<ArchiveRow> for SealedRecord {
+    fn from(r: ArchiveRow) -> SealedRecord {
+        SealedRecord {
+            seq: u64::try_from(r.seq).unwrap_or_default(),
+            content: r.content,
+            hash: r.hash,
+            signature: r.signature,
+        }
+    }
+}
+
+/// Filters for reading the archive.
+#[derive(Debug, Clone, Default)]
+pub struct ArchiveFilter {
+    /// Records after this seq.
+    pub after: i64,
+    /// First exam day (`YYYY-MM-DD`), inclusive.
+    pub from: Option<String>,
+    /// Last exam day, inclusive.
+    pub to: Option<String>,
+    /// Subject code, exact.
+    pub subject: Option<String>,
+    /// Batch, exact.
+    pub batch: Option<String>,
+    /// `theory` or `practical`.
+    pub kind: Option<String>,
+}
+
+/// Where the remaining chain starts.
+#[derive(Debug, Clone)]
+pub struct ChainStart {
+    /// First seq still stored should be this.
+    pub first_seq: u64,
+    /// Its `prev_hash`.
+    pub prev_hash: String,
+}
+
+impl Store {
+    /// Record a public key (idempotent).
+    pub async fn register_archive_key(
+        &self,
+        key_id: &str,
+        public_hex: &str,
+        now: Millis,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO archive_keys (key_id, public_key, created_at) VALUES (?, ?, ?)
+             ON CONFLICT (key_id) DO NOTHING",
+        )
+        .bind(key_id)
+        .bind(public_hex)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Every public key on record, hex.
+    pub async fn archive_keys(&self) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar("SELECT public_key FROM archive_keys ORDER BY created_at")
+            .fetch_all(&self.reader)
+            .await
+    }
+
+    /// Opened sessions with no paper left to finish and no seal yet.
+    pub async fn closed_unsealed_sessions(&self) -> sqlx::Result<Vec<i64>> {
+        sqlx::query_scalar(
+            "SELECT s.id FROM exam_sessions s WHERE s.status = 'open' AND s.sealed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.session_id = s.id
+                                 AND p.status IN ('pending', 'started'))
+             ORDER BY s.id",
+        )
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Candidates and papers of a session, by seat.
+    pub async fn theory_sources(&self, session_id: i64) -> sqlx::Result<Vec<TheorySourceRow>> {
+        sqlx::query_as(
+            "SELECT c.id AS candidate_id, c.name, c.id_number, c.gender, c.employer, c.ticket, c.seat,
+                    p.id AS paper_id, p.paper_json, p.status, p.deadline_at, p.started_at,
+                    p.submitted_at, p.auto_submitted, p.score_tenths, p.terminal_id, p.terminal_seat
+             FROM candidates c JOIN papers p ON p.candidate_id = c.id
+             WHERE c.session_id = ? ORDER BY c.seat",
+        )
+        .bind(session_id)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Every applied answer change in a session, in arrival order.
+    pub async fn session_answer_events(
+        &self,
+        session_id: i64,
+    ) -> sqlx::Result<Vec<AnswerEventRow>> {
+        sqlx::query_as(
+            "SELECT e.paper_id, e.question_no, e.answer, e.seq, e.received_at
+             FROM answer_events e JOIN papers p ON p.id = e.paper_id
+             WHERE p.session_id = ? ORDER BY e.id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Audit entries whose target is one of a theory session's candidates.
+    pub async fn session_candidate_audit(&self, session_id: i64) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT at, actor, action, target, detail FROM audit_log
+             WHERE target IN (SELECT 'candidate:' || id FROM candidates WHERE session_id = ?)
+             ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Audit entries with exactly this target.
+    pub async fn audit_of(&self, target: &str) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT at, actor, action, target, detail FROM audit_log WHERE target = ? ORDER BY id",
+        )
+        .bind(target)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Practical candidates with a final result and no seal yet.
+    pub async fn practical_ready_to_seal(&self, limit: i64) -> sqlx::Result<Vec<i64>> {
+        sqlx::query_scalar(
+            "SELECT id FROM practical_candidates
+             WHERE status IN ('absent', 'signed_off') AND sealed_at IS NULL ORDER BY id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Seal `records` onto the chain in one transaction, queue each for delivery when
+    /// `outbox` gives a payload, and mark the source sealed. Returns the records.
+    pub async fn append_to_chain(
+        &self,
+        key: &ArchiveKey,
+        records: Vec<Pending>,
+        mark: SealMark,
+        outbox: impl Fn(&SealedRecord, &RecordBody) -> Option<String>,
+        now: Millis,
+    ) -> anyhow::Result<Vec<SealedRecord>> {
+        let mut tx = self.writer.begin().await?;
+        let (mut seq, mut prev) = chain_head(&mut tx).await?;
+        let sealed_at = crate::clock::to_datetime(now);
+        let mut sealed = Vec::with_capacity(records.len());
+        for pending in records {
+            seq += 1;
+            let (score, passed) = pending.body.outcome();
+            let row = (
+                pending.body.kind(),
+                pending.body.subject().to_owned(),
+                pending.body.session().batch.clone(),
+                pending.body.session().exam_date.to_string(),
+                pending.body.person().id_number.clone(),
+                pending.body.person().employer.clone(),
+            );
+            let record = seal(key, seq, &prev, sealed_at, pending.body.clone())?;
+            sqlx::query(
+                "INSERT INTO archive_records (seq, kind, session_id, candidate_id, subject, batch,
+                   exam_date, id_number, employer, score_tenths, passed, sealed_at, content, hash, signature)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(i64::try_from(seq)?)
+            .bind(row.0)
+            .bind(pending.session_id)
+            .bind(pending.candidate_id)
+            .bind(row.1)
+            .bind(row.2)
+            .bind(row.3)
+            .bind(row.4)
+            .bind(row.5)
+            .bind(score.map(i64::from))
+            .bind(passed)
+            .bind(now)
+            .bind(&record.content)
+            .bind(&record.hash)
+            .bind(&record.signature)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(payload) = outbox(&record, &pending.body) {
+                sqlx::query(
+                    "INSERT INTO outbox (archive_seq, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)",
+                )
+                .bind(i64::try_from(seq)?)
+                .bind(payload)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            prev = record.hash.clone();
+            sealed.push(record);
+        }
+        match mark {
+            SealMark::TheorySession(id) => {
+                sqlx::query("UPDATE exam_sessions SET sealed_at = ? WHERE id = ?")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            SealMark::PracticalCandidate(id) => {
+                sqlx::query("UPDATE practical_candidates SET sealed_at = ? WHERE id = ?")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+        };
+        tx.commit().await?;
+        Ok(sealed)
+    }
+
+    /// Where the stored chain starts: after the last purge, or at genesis.
+    pub async fn chain_start(&self) -> sqlx::Result<ChainStart> {
+        let purge: Option<(i64, String)> = sqlx::query_as(
+            "SELECT through_seq, last_hash FROM archive_purges ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(match purge {
+            Some((seq, hash)) => ChainStart {
+                first_seq: u64::try_from(seq).unwrap_or_default() + 1,
+                prev_hash: hash,
+            },
+            None => ChainStart {
+                first_seq: 1,
+                prev_hash: GENESIS.to_owned(),
+            },
+        })
+    }
+
+    /// Up to `limit` records matching `filter`, in chain order.
+    pub async fn archive_page(
+        &self,
+        filter: &ArchiveFilter,
+        limit: i64,
+    ) -> sqlx::Result<Vec<ArchiveRow>> {
+        sqlx::query_as(
+            "SELECT seq, content, hash, signature FROM archive_records
+             WHERE seq > ?1 AND (?2 IS NULL OR exam_date >= ?2) AND (?3 IS NULL OR exam_date <= ?3)
+               AND (?4 IS NULL OR subject = ?4) AND (?5 IS NULL OR batch = ?5)
+               AND (?6 IS NULL OR kind = ?6)
+             ORDER BY seq LIMIT ?7",
+        )
+        .bind(filter.after)
+        .bind(&filter.from)
+        .bind(&filter.to)
+        .bind(&filter.subject)
+        .bind(&filter.batch)
+        .bind(&filter.kind)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Records matching `filter` (ignoring `after`).
+    pub async fn archive_count(&self, filter: &ArchiveFilter) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM archive_records
+             WHERE (?1 IS NULL OR exam_date >= ?1) AND (?2 IS NULL OR exam_date <= ?2)
+               AND (?3 IS NULL OR subject = ?3) AND (?4 IS NULL OR batch = ?4)
+               AND (?5 IS NULL OR kind = ?5)",
+        )
+        .bind(&filter.from)
+        .bind(&filter.to)
+        .bind(&filter.subject)
+        .bind(&filter.batch)
+        .bind(&filter.kind)
+        .fetch_one(&self.reader)
+        .await
+    }
+
+    /// One record by hash.
+    pub async fn archive_by_hash(&self, hash: &str) -> sqlx::Result<Option<ArchiveRow>> {
+        sqlx::query_as("SELECT seq, content, hash, signature FROM archive_records WHERE hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.reader)
+            .await
+    }
+
+    /// Records of one person, in chain order.
+    pub async fn archive_of_person(&self, id_number: &str) -> sqlx::Result<Vec<ArchiveRow>> {
+        sqlx::query_as(
+            "SELECT seq, content, hash, signature FROM archive_records WHERE id_number = ? ORDER BY seq",
+        )
+        .bind(id_number)
+        .fetch_all(&self.reader)
+        .await
+    }
+
+    /// Remove the longest prefix of the chain whose exam days are all before `before`
+    /// (`YYYY-MM-DD`), and log the purge. Returns the number of records removed.
+    pub async fn purge_archive(
+        &self,
+        before: &str,
+        by: &str,
+        reason: &str,
+        now: Millis,
+    ) -> sqlx::Result<i64> {
+        let mut tx = self.writer.begin().await?;
+        // The first record that must stay bounds the prefix.
+        let keep_from: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(seq) FROM archive_records WHERE exam_date >= ?")
+                .bind(before)
+                .fetch_one(&mut *tx)
+                .await?;
+        let last: Option<(i64, String)> = sqlx::query_as(
+            "SELECT seq, hash FROM archive_records WHERE seq < ?1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(keep_from.unwrap_or(i64::MAX))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((through, last_hash)) = last else {
+            return Ok(0);
+        };
+        sqlx::query("INSERT INTO archive_purge_permit (id) VALUES (1)")
+            .execute(&mut *tx)
+            .await?;
+        let removed = sqlx::query("DELETE FROM archive_records WHERE seq <= ?")
+            .bind(through)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM archive_purge_permit")
+            .execute(&mut *tx)
+            .await?;
+        let removed = i64::try_from(removed).unwrap_or(i64::MAX);
+        sqlx::query(
+            "INSERT INTO archive_purges (through_seq, last_hash, records, before_date, purged_by, reason, purged_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(through)
+        .bind(&last_hash)
+        .bind(removed)
+        .bind(before)
+        .bind(by)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, 'archive.purge', 'archive', ?)",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(format!("{removed} records through #{through}, before {before}: {reason}"))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+}
+
+/// The last seq and hash of the chain (after purges), inside a write transaction.
+async fn chain_head(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<(u64, String)> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM archive_records ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+    let last = match last {
+        Some(l) => Some(l),
+        None => {
+            sqlx::query_as(
+                "SELECT through_seq, last_hash FROM archive_purges ORDER BY id DESC LIMIT 1",
+            )
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+    };
+    Ok(match last {
+        Some((seq, hash)) => (u64::try_from(seq).unwrap_or_default(), hash),
+        None => (0, GENESIS.to_owned()),
+    })
+}
+
+/// Today's date in China as `YYYY-MM-DD`, for retention cut-offs.
+pub fn china_day(now: Millis) -> String {
+    china_date(now).to_string()
+}
