@@ -1045,3 +1045,63 @@ pub struct DeliveryStatus {
     /// Latest attempts, newest first.
     pub log: Vec<DeliveryView>,
 }
+
+/// Results of one subject and part over the filtered period.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatGroup {
+    /// Subject code.
+    pub subject: String,
+    /// Subject as printed.
+    pub subject_name: String,
+    /// `theory` or `practical`.
+    pub part: String,
+    /// Sealed results.
+    pub records: u64,
+    /// Absent (缺考, counted as failed).
+    pub absent: u64,
+    /// Passed.
+    pub passed: u64,
+    /// `passed / records`.
+    pub pass_rate: Option<f64>,
+    /// Mean score of those present.
+    pub mean_score: Option<f64>,
+}
+
+/// Statistics over sealed results: per subject and part, and the pass rate over time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatisticsView {
+    /// Per subject and part.
+    pub groups: Vec<StatGroup>,
+    /// Pass rate per period, oldest first.
+    pub trend: Vec<crate::analysis::PeriodPassRate>,
+}
+
+/// Statistics of one session's papers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionAnalysis {
+    /// Session id.
+    pub session_id: i64,
+    /// Title.
+    pub title: String,
+    /// Score summary, histogram, pass rate, KR-20.
+    pub stats: crate::analysis::SessionStats,
+}
+
+/// Item analysis of one bank version over the papers sealed from it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemAnalysisView {
+    /// Bank version analysed.
+    pub bank_version: String,
+    /// Papers (examinees present) analysed.
+    pub examinees: usize,
+    /// Items that need review (a flag set).
+    pub flagged: usize,
+    /// Per item seen on at least one paper; flagged items first.
+    pub items: Vec<crate::analysis::ItemStats>,
+    /// Per session.
+    pub sessions: Vec<SessionAnalysis>,
+}

@@ -16,7 +16,7 @@ pub use record::{
     AnswerEvent, AreaScore, Attendance, AuditEntry, InstitutionRef, PersonRef, PracticalOutcome,
     PracticalRecord, RecordBody, SessionRef, SheetEntry, TemplateRef, TheoryRecord, TheoryScore,
 };
-pub use rescore::{rescore_theory, theory_score};
+pub use rescore::{mark_theory, rescore_theory, theory_score};
 pub use seal::{
     seal, ArchiveKey, ChainVerifier, Problem, ProblemKind, PublicKey, RecordContent, SealError,
     SealedRecord, GENESIS,

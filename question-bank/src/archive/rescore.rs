@@ -37,30 +37,10 @@ pub fn rescore_theory(record: &TheoryRecord, bank: &Bank) -> Vec<String> {
     if replayed != record.answers {
         differences.push("最终答案与作答记录不一致".to_owned());
     }
-    let mut answers = Vec::with_capacity(record.answers.len());
-    for (i, (text, pq)) in record
-        .answers
-        .iter()
-        .zip(&record.paper.questions)
-        .enumerate()
-    {
-        let parsed = match (text, bank.get(&pq.id)) {
-            (None, _) => None,
-            (Some(t), Some(q)) => match Answer::parse(q.kind, q.options.len(), t) {
-                Ok(a) => Some(a),
-                Err(e) => {
-                    differences.push(format!("第 {} 题答案 {t:?} 无法解析: {e}", i + 1));
-                    None
-                }
-            },
-            (Some(_), None) => None,
-        };
-        answers.push(parsed);
-    }
-    let report = match score_paper(bank, &record.blueprint, &record.paper, &answers) {
+    let report = match mark_theory(record, bank) {
         Ok(r) => r,
         Err(e) => {
-            differences.push(e.to_string());
+            differences.push(e);
             return differences;
         }
     };
@@ -84,6 +64,28 @@ pub fn rescore_theory(record: &TheoryRecord, bank: &Bank) -> Vec<String> {
         Some(_) => {}
     }
     differences
+}
+
+/// Mark a sealed theory paper's final answers against `bank` (its bank version).
+pub fn mark_theory(record: &TheoryRecord, bank: &Bank) -> Result<ScoreReport, String> {
+    let mut answers = Vec::with_capacity(record.answers.len());
+    for (i, (text, pq)) in record
+        .answers
+        .iter()
+        .zip(&record.paper.questions)
+        .enumerate()
+    {
+        let parsed = match (text, bank.get(&pq.id)) {
+            (None, _) => None,
+            (Some(t), Some(q)) => Some(
+                Answer::parse(q.kind, q.options.len(), t)
+                    .map_err(|e| format!("第 {} 题答案 {t:?} 无法解析: {e}", i + 1))?,
+            ),
+            (Some(_), None) => None,
+        };
+        answers.push(parsed);
+    }
+    score_paper(bank, &record.blueprint, &record.paper, &answers).map_err(|e| e.to_string())
 }
 
 /// The score summary sealed into a record, from a marking.

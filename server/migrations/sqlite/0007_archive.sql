@@ -28,6 +28,8 @@ CREATE TABLE archive_records (
     batch        TEXT    NOT NULL,
     exam_date    TEXT    NOT NULL,
     id_number    TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    gender       TEXT    NOT NULL,
     employer     TEXT    NOT NULL,
     score_tenths INTEGER,
     passed       INTEGER NOT NULL,

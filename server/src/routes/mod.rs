@@ -9,6 +9,7 @@ pub mod health;
 pub mod institution;
 pub mod openapi;
 pub mod practical;
+pub mod reports;
 pub mod sessions;
 pub mod users;
 
@@ -80,7 +81,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(archives::keys)
             .service(archives::record)
             .service(archives::purge)
-            .service(archives::transmission),
+            .service(archives::transmission)
+            .service(reports::statistics)
+            .service(reports::analysis)
+            .service(reports::summary)
+            .service(reports::qti),
     )
     .default_service(web::to(not_found));
 }

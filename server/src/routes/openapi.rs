@@ -4,7 +4,9 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{archives, auth, banks, exam, health, institution, practical, sessions, users};
+use super::{
+    archives, auth, banks, exam, health, institution, practical, reports, sessions, users,
+};
 
 struct BearerAuth;
 
@@ -37,7 +39,8 @@ impl Modify for BearerAuth {
         practical::templates, practical::template, practical::create_session, practical::sessions, practical::session_one,
         practical::register_candidate, practical::candidates, practical::sheets, practical::write_sheet,
         practical::sign_sheet, practical::sign_off, practical::results,
-        archives::pull, archives::keys, archives::record, archives::purge, archives::transmission
+        archives::pull, archives::keys, archives::record, archives::purge, archives::transmission,
+        reports::statistics, reports::analysis, reports::summary, reports::qti
     ),
     modifiers(&BearerAuth)
 )]

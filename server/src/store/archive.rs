@@ -4,7 +4,7 @@ use question_bank::archive::{seal, ArchiveKey, RecordBody, SealedRecord, GENESIS
 use sqlx::{Sqlite, Transaction};
 
 use super::Store;
-use crate::clock::{china_date, Millis};
+use crate::clock::Millis;
 
 /// A theory candidate and their paper, as needed for sealing.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -134,6 +134,74 @@ pub struct ArchiveFilter {
     pub batch: Option<String>,
     /// `theory` or `practical`.
     pub kind: Option<String>,
+    /// Employer, exact.
+    pub employer: Option<String>,
+}
+
+/// Filter predicate over `archive_records`, parameters ?1..?7 bound by [`bind_filter`].
+const FILTER: &str =
+    "seq > ?1 AND (?2 IS NULL OR exam_date >= ?2) AND (?3 IS NULL OR exam_date <= ?3)
+    AND (?4 IS NULL OR subject = ?4) AND (?5 IS NULL OR batch = ?5) AND (?6 IS NULL OR kind = ?6)
+    AND (?7 IS NULL OR employer = ?7)";
+
+fn bind_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
+    f: &'q ArchiveFilter,
+) -> sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+    query
+        .bind(f.after)
+        .bind(&f.from)
+        .bind(&f.to)
+        .bind(&f.subject)
+        .bind(&f.batch)
+        .bind(&f.kind)
+        .bind(&f.employer)
+}
+
+/// Results of one subject and part over a filter.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatRow {
+    /// Subject code.
+    pub subject: String,
+    /// `theory` or `practical`.
+    pub kind: String,
+    /// Records.
+    pub records: i64,
+    /// Absent (no score).
+    pub absent: i64,
+    /// Passed.
+    pub passed: i64,
+    /// Mean score of those present, tenths.
+    pub mean_tenths: Option<f64>,
+}
+
+/// The columns of a record the result summary needs, without parsing its content.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SummarySource {
+    /// Chain position.
+    pub seq: i64,
+    /// `theory` or `practical`.
+    pub kind: String,
+    /// Subject code.
+    pub subject: String,
+    /// Batch.
+    pub batch: String,
+    /// Exam day.
+    pub exam_date: String,
+    /// ID number.
+    pub id_number: String,
+    /// Name.
+    pub name: String,
+    /// 男 / 女.
+    pub gender: String,
+    /// Employer.
+    pub employer: String,
+    /// Score, tenths (`None`: absent).
+    pub score_tenths: Option<i64>,
+    /// Passed.
+    pub passed: bool,
+    /// Record hash.
+    pub hash: String,
 }
 
 /// Where the remaining chain starts.
@@ -263,19 +331,23 @@ impl Store {
         for pending in records {
             seq += 1;
             let (score, passed) = pending.body.outcome();
+            let (body, person) = (&pending.body, pending.body.person());
             let row = (
-                pending.body.kind(),
-                pending.body.subject().to_owned(),
-                pending.body.session().batch.clone(),
-                pending.body.session().exam_date.to_string(),
-                pending.body.person().id_number.clone(),
-                pending.body.person().employer.clone(),
+                body.kind(),
+                body.subject().to_owned(),
+                body.session().batch.clone(),
+                body.session().exam_date.to_string(),
+                person.id_number.clone(),
+                person.employer.clone(),
+                person.name.clone(),
+                person.gender.clone(),
             );
             let record = seal(key, seq, &prev, sealed_at, pending.body.clone())?;
             sqlx::query(
                 "INSERT INTO archive_records (seq, kind, session_id, candidate_id, subject, batch,
-                   exam_date, id_number, employer, score_tenths, passed, sealed_at, content, hash, signature)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   exam_date, id_number, employer, score_tenths, passed, sealed_at, content, hash, signature,
+                   name, gender)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(i64::try_from(seq)?)
             .bind(row.0)
@@ -292,6 +364,8 @@ impl Store {
             .bind(&record.content)
             .bind(&record.hash)
             .bind(&record.signature)
+            .bind(row.6)
+            .bind(row.7)
             .execute(&mut *tx)
             .await?;
             if let Some(payload) = outbox(&record, &pending.body) {
@@ -353,38 +427,76 @@ impl Store {
         filter: &ArchiveFilter,
         limit: i64,
     ) -> sqlx::Result<Vec<ArchiveRow>> {
-        sqlx::query_as(
-            "SELECT seq, content, hash, signature FROM archive_records
-             WHERE seq > ?1 AND (?2 IS NULL OR exam_date >= ?2) AND (?3 IS NULL OR exam_date <= ?3)
-               AND (?4 IS NULL OR subject = ?4) AND (?5 IS NULL OR batch = ?5)
-               AND (?6 IS NULL OR kind = ?6)
-             ORDER BY seq LIMIT ?7",
-        )
-        .bind(filter.after)
-        .bind(&filter.from)
-        .bind(&filter.to)
-        .bind(&filter.subject)
-        .bind(&filter.batch)
-        .bind(&filter.kind)
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await
+        let sql = format!(
+            "SELECT seq, content, hash, signature FROM archive_records WHERE {FILTER} ORDER BY seq LIMIT ?8"
+        );
+        bind_filter(sqlx::query_as(&sql), filter)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await
     }
 
-    /// Records matching `filter` (ignoring `after`).
+    /// Records matching `filter`.
     pub async fn archive_count(&self, filter: &ArchiveFilter) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM archive_records
-             WHERE (?1 IS NULL OR exam_date >= ?1) AND (?2 IS NULL OR exam_date <= ?2)
-               AND (?3 IS NULL OR subject = ?3) AND (?4 IS NULL OR batch = ?4)
-               AND (?5 IS NULL OR kind = ?5)",
+        let sql = format!("SELECT COUNT(*) FROM archive_records WHERE {FILTER}");
+        let (n,): (i64,) = bind_filter(sqlx::query_as(&sql), filter)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(n)
+    }
+
+    /// Per subject and part: records, absent, passed and mean score.
+    pub async fn archive_stats(&self, filter: &ArchiveFilter) -> sqlx::Result<Vec<StatRow>> {
+        let sql = format!(
+            "SELECT subject, kind, COUNT(*) AS records, SUM(score_tenths IS NULL) AS absent,
+                    SUM(passed) AS passed, AVG(score_tenths) AS mean_tenths
+             FROM archive_records WHERE {FILTER} GROUP BY subject, kind ORDER BY subject, kind"
+        );
+        bind_filter(sqlx::query_as(&sql), filter)
+            .fetch_all(&self.reader)
+            .await
+    }
+
+    /// Summary columns of records matching `filter`, in chain order, a page at a time.
+    pub async fn summary_sources(
+        &self,
+        filter: &ArchiveFilter,
+        limit: i64,
+    ) -> sqlx::Result<Vec<SummarySource>> {
+        let sql = format!(
+            "SELECT seq, kind, subject, batch, exam_date, id_number, name, gender, employer,
+                    score_tenths, passed, hash
+             FROM archive_records WHERE {FILTER} ORDER BY seq LIMIT ?8"
+        );
+        bind_filter(sqlx::query_as(&sql), filter)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await
+    }
+
+    /// `(exam day, passed)` of every record matching `filter`, for trends.
+    pub async fn archive_outcomes(
+        &self,
+        filter: &ArchiveFilter,
+    ) -> sqlx::Result<Vec<(String, bool)>> {
+        let sql = format!("SELECT exam_date, passed FROM archive_records WHERE {FILTER}");
+        bind_filter(sqlx::query_as(&sql), filter)
+            .fetch_all(&self.reader)
+            .await
+    }
+
+    /// The sealed theory records of one session, by seq.
+    pub async fn session_records(
+        &self,
+        kind: &str,
+        session_id: i64,
+    ) -> sqlx::Result<Vec<ArchiveRow>> {
+        sqlx::query_as(
+            "SELECT seq, content, hash, signature FROM archive_records WHERE kind = ? AND session_id = ? ORDER BY seq",
         )
-        .bind(&filter.from)
-        .bind(&filter.to)
-        .bind(&filter.subject)
-        .bind(&filter.batch)
-        .bind(&filter.kind)
-        .fetch_one(&self.reader)
+        .bind(kind)
+        .bind(session_id)
+        .fetch_all(&self.reader)
         .await
     }
 
@@ -489,9 +601,4 @@ async fn chain_head(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<(u64, Stri
         Some((seq, hash)) => (u64::try_from(seq).unwrap_or_default(), hash),
         None => (0, GENESIS.to_owned()),
     })
-}
-
-/// Today's date in China as `YYYY-MM-DD`, for retention cut-offs.
-pub fn china_day(now: Millis) -> String {
-    china_date(now).to_string()
 }

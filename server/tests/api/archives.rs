@@ -23,7 +23,7 @@ use crate::helpers::{assert_error, eventually, id_number, spawn_app, spawn_app_w
 /// Sit a 3-candidate session of `seconds`: two candidates answer and submit (one changes
 /// an answer), the third never starts and becomes absent at the deadline. Returns the
 /// session id once it has been sealed.
-async fn sealed_session(app: &TestApp) -> i64 {
+pub async fn sealed_session(app: &TestApp) -> i64 {
     let examiner = app.login(Role::Examiner).await;
     let s = app
         .create_session_with(
@@ -212,7 +212,7 @@ async fn flipping_one_byte_in_the_database_makes_archive_verify_fail() {
 }
 
 /// A minimal practical record for bulk seeding.
-fn practical(n: u32, subject: &str, exam_date: NaiveDate) -> Pending {
+pub fn practical(n: u32, subject: &str, exam_date: NaiveDate) -> Pending {
     Pending {
         session_id: 1,
         candidate_id: i64::from(n),
@@ -256,7 +256,7 @@ fn practical(n: u32, subject: &str, exam_date: NaiveDate) -> Pending {
     }
 }
 
-async fn seed(state: &AppState, records: Vec<Pending>) {
+pub async fn seed(state: &AppState, records: Vec<Pending>) {
     // Each seeded record is its own "candidate"; the mark only needs an existing id type.
     state
         .store

@@ -6,5 +6,6 @@ mod banks;
 mod exam;
 mod helpers;
 mod practical;
+mod reports;
 mod sessions;
 mod takeover;

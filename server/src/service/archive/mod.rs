@@ -170,6 +170,7 @@ impl PullQuery {
             subject: self.subject.clone().filter(|s| !s.is_empty()),
             batch: self.batch.clone().filter(|s| !s.is_empty()),
             kind: self.kind.clone(),
+            employer: None,
         })
     }
 }
