@@ -59,6 +59,15 @@ pub enum ApiError {
         /// One `file:row: field: reason` line per problem.
         details: Vec<String>,
     },
+    /// A server-side prerequisite is missing (e.g. no CJK font for PDFs); an operator
+    /// can fix it, the caller cannot.
+    #[error("{message}")]
+    Unavailable {
+        /// Stable code, e.g. `pdf_font_missing`.
+        code: &'static str,
+        /// What is missing and how to fix it.
+        message: String,
+    },
     /// Anything else: logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -111,7 +120,9 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::MalformedRequest(_) => "malformed_request",
-            ApiError::Invalid { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::Invalid { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Unavailable { code, .. } => code,
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::TokenExpired => "token_expired",
             ApiError::BadCredentials => "bad_credentials",
@@ -144,6 +155,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod reports;
 pub mod routes;
 pub mod service;
 pub mod startup;

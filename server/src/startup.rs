@@ -13,6 +13,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::TokenKeys;
 use crate::config::Settings;
+use crate::reports::pdf::{find_cjk_font, FontSource};
 use crate::routes;
 use crate::service::{archive, delivery, sweeper, AppState, Catalog};
 use crate::store::Store;
@@ -40,6 +41,7 @@ impl Application {
             keys: keys.clone(),
             settings: Arc::new(settings.clone()),
             archive_key: Arc::new(archive::load_or_create_key(&settings.data_dir)?),
+            report_font: report_font(&settings),
         };
         crate::service::practical::install_bundled_templates(&state).await?;
         archive::register_key(&state).await?;
@@ -90,6 +92,21 @@ impl Application {
         let result = self.server.await;
         self.state.store.close().await;
         result
+    }
+}
+
+/// The CJK font for PDFs; without one the server runs and PDF requests get a 503.
+fn report_font(settings: &Settings) -> Result<FontSource, Arc<String>> {
+    let configured = (!settings.report_font.is_empty()).then(|| Path::new(&settings.report_font));
+    match find_cjk_font(configured) {
+        Ok(font) => {
+            tracing::info!(family = font.family(), "PDF font loaded");
+            Ok(font)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no CJK font: PDF reports are unavailable");
+            Err(Arc::new(e.to_string()))
+        }
     }
 }
 

@@ -85,7 +85,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(reports::statistics)
             .service(reports::analysis)
             .service(reports::summary)
-            .service(reports::qti),
+            .service(reports::qti)
+            .service(reports::transcript)
+            .service(reports::session_report),
     )
     .default_service(web::to(not_found));
 }

@@ -40,7 +40,8 @@ impl Modify for BearerAuth {
         practical::register_candidate, practical::candidates, practical::sheets, practical::write_sheet,
         practical::sign_sheet, practical::sign_off, practical::results,
         archives::pull, archives::keys, archives::record, archives::purge, archives::transmission,
-        reports::statistics, reports::analysis, reports::summary, reports::qti
+        reports::statistics, reports::analysis, reports::summary, reports::qti,
+        reports::transcript, reports::session_report
     ),
     modifiers(&BearerAuth)
 )]

@@ -11,7 +11,8 @@ use crate::auth::policy::{can, Authorized};
 use crate::error::{ApiError, ApiResult};
 use crate::service::reports::{self, SummaryFormat};
 use crate::service::statistics::{item_analysis, StatsQuery};
-use crate::service::AppState;
+use crate::service::{documents, AppState};
+use question_bank::id_number::masked;
 
 /// Filters shared by statistics, analysis and the summary.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -141,4 +142,76 @@ pub async fn qti(
         "application/xml; charset=utf-8",
         format!("qti-result-{}.xml", &hash[..16.min(hash.len())]),
     ))
+}
+
+/// Whose 成绩单.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TranscriptParams {
+    /// 18-character ID number.
+    id_number: String,
+    /// Subject code (`Q1`, `Q2-bridge`, ...).
+    subject: String,
+}
+
+/// 成绩单 (score report) PDF of one person for one subject, from the sealed records,
+/// with the verification hash of the latest record.
+#[utoipa::path(get, path = "/api/v1/reports/transcript", tag = "reports", params(TranscriptParams),
+    security(("bearer" = [])),
+    responses((status = 200, description = "PDF"), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[get("/reports/transcript")]
+pub async fn transcript(
+    state: web::Data<AppState>,
+    _who: Authorized<can::ViewReports>,
+    params: web::Query<TranscriptParams>,
+) -> ApiResult<HttpResponse> {
+    let pdf = documents::transcript(&state, &params.id_number, &params.subject).await?;
+    Ok(attachment(
+        pdf,
+        "application/pdf",
+        format!(
+            "成绩单_{}_{}.pdf",
+            params.subject,
+            masked(&params.id_number)
+        ),
+    ))
+}
+
+/// Format of a session report.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatParam {
+    /// `pdf` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// 考试场次报告 of a sealed theory session: attendance, pass rate, score distribution,
+/// area sub-scores, invigilator actions, the subject's pass-rate trend.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/report", tag = "reports",
+    params(("id" = i64, Path, description = "Session id"), FormatParam), security(("bearer" = [])),
+    responses((status = 200, description = "PDF or XLSX"), (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[get("/sessions/{id}/report")]
+pub async fn session_report(
+    state: web::Data<AppState>,
+    _who: Authorized<can::ViewReports>,
+    id: web::Path<i64>,
+    params: web::Query<FormatParam>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    match params.format.as_deref() {
+        None | Some("pdf") => Ok(attachment(
+            documents::session_report_pdf(&state, id).await?,
+            "application/pdf",
+            format!("考试场次报告_{id}.pdf"),
+        )),
+        Some("xlsx") => Ok(attachment(
+            documents::session_report_xlsx(&state, id).await?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("考试场次报告_{id}.xlsx"),
+        )),
+        Some(_) => Err(ApiError::invalid(
+            "invalid_format",
+            "format 只能是 pdf 或 xlsx",
+        )),
+    }
 }

@@ -5,6 +5,7 @@ pub mod archive;
 pub mod banks;
 pub mod catalog;
 pub mod delivery;
+pub mod documents;
 pub mod exam;
 pub mod institution;
 pub mod invigilation;
@@ -39,4 +40,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The institution's archive signing key.
     pub archive_key: Arc<question_bank::archive::ArchiveKey>,
+    /// The CJK font for PDF reports, or why there is none.
+    pub report_font: Result<crate::reports::pdf::FontSource, Arc<String>>,
 }

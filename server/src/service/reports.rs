@@ -52,13 +52,15 @@ fn part(source: &SummarySource) -> PartResult {
     }
 }
 
+/// A summary row being built: first seq seen, the row, the record hashes.
+type PersonRow = (i64, SummaryRow, Vec<String>);
+
 /// One row per person, subject and batch: the latest theory and practical results.
 pub async fn summary_rows(state: &AppState, query: &StatsQuery) -> ApiResult<Vec<SummaryRow>> {
     let institution = super::institution::profile(&state.store).await?;
     let mut filter = query.filter()?;
-    // (first seq, key) keeps rows in the order results were sealed.
-    let mut rows: BTreeMap<(String, String, String), (i64, SummaryRow, Vec<String>)> =
-        BTreeMap::new();
+    // Keyed by (ID number, subject, batch); the first seq keeps rows in sealing order.
+    let mut rows: BTreeMap<(String, String, String), PersonRow> = BTreeMap::new();
     loop {
         let page = state.store.summary_sources(&filter, PAGE).await?;
         let Some(last) = page.last() else { break };

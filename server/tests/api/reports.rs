@@ -230,3 +230,159 @@ async fn a_sealed_paper_gives_a_qti_result_document_and_feeds_item_analysis() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Text of a PDF via pdftotext, or None (with a loud message) when it is not installed.
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
+        _ => {
+            eprintln!("SKIPPED: pdftotext (poppler-utils) not installed; PDF text not checked");
+            None
+        }
+    }
+}
+
+async fn download(app: &crate::helpers::TestApp, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    let resp = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn the_score_report_and_session_report_are_pdfs_with_the_expected_chinese_text() {
+    let app = spawn_app().await;
+    let session = sealed_session(&app).await;
+    let today = exam_server::clock::china_date(exam_server::clock::now_millis());
+    seed(
+        &app.state,
+        vec![practical_scored(
+            1,
+            "Q2-bridge",
+            today,
+            "2026-11-B3",
+            Some(850),
+        )],
+    )
+    .await;
+    let examiner = app.login(Role::Examiner).await;
+    let path = format!(
+        "/api/v1/reports/transcript?id_number={}&subject=Q2-bridge",
+        id_number(1)
+    );
+    let (status, pdf) = download(&app, &path, &examiner).await;
+    if app.state.report_font.is_err() {
+        eprintln!("SKIPPED: no CJK font installed; PDF reports answer 503");
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        return;
+    }
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF"));
+    let certifier = app.login(Role::Certifier).await;
+    let (_, page) = app.get("/api/v1/archives", &certifier).await;
+    if let Some(text) = pdf_text(&pdf) {
+        for expected in [
+            "特种设备作业人员考试成绩单",
+            "考生1",
+            "理论考试",
+            "实际操作考试",
+            "85",
+            "Q2(限桥式起重机)",
+            "2026-11-B3",
+        ] {
+            assert!(text.contains(expected), "missing {expected} in:\n{text}");
+        }
+        // The hash of the latest sealed record (the practical one) is printed to verify it.
+        let (_, all) = app.get("/api/v1/archives?limit=1000", &certifier).await;
+        let latest = all["records"].as_array().unwrap().last().unwrap()["hash"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            text.replace(char::is_whitespace, "").contains(&latest),
+            "hash {latest} not in:\n{text}"
+        );
+    }
+    assert_eq!(page["records"].as_array().map(Vec::len), Some(4));
+
+    let (status, pdf) = download(
+        &app,
+        &format!("/api/v1/sessions/{session}/report"),
+        &examiner,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdf_text(&pdf) {
+        for expected in [
+            "考试场次报告",
+            "合格率",
+            "缺考",
+            "考生3",
+            "成绩分布",
+            "第1页",
+        ] {
+            let compact = text.replace(char::is_whitespace, "");
+            assert!(compact.contains(expected), "missing {expected} in:\n{text}");
+        }
+    }
+    let (status, xlsx) = download(
+        &app,
+        &format!("/api/v1/sessions/{session}/report?format=xlsx"),
+        &examiner,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xlsx.starts_with(b"PK"));
+
+    let (status, body) = app
+        .get(
+            &format!(
+                "/api/v1/reports/transcript?id_number={}&subject=Q1",
+                id_number(1)
+            ),
+            &examiner,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let (status, body) = app
+        .get(
+            "/api/v1/reports/transcript?id_number=123&subject=Q1",
+            &examiner,
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_id_number",
+    );
+}
+
+#[tokio::test]
+async fn a_session_not_yet_sealed_has_no_report() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let s = app.create_session(&examiner, 3600).await;
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/sessions/{}/report?format=xlsx", s.id),
+            &examiner,
+        )
+        .await;
+    assert_error(status, &body, StatusCode::CONFLICT, "session_not_sealed");
+    let (status, _) = app.get("/api/v1/sessions/9999/report", &examiner).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -181,16 +181,20 @@ pub(super) async fn practical_record(
         if sheet.status == "draft" {
             continue;
         }
-        if !names.contains_key(&sheet.assessor_id) {
-            let name = match store.assessor(sheet.assessor_id).await? {
-                Some(a) => serde_json::from_str::<AssessorProfile>(&a.profile_json)?.name,
-                None => String::new(),
-            };
-            names.insert(sheet.assessor_id, name);
-        }
+        let assessor_name = match names.get(&sheet.assessor_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = match store.assessor(sheet.assessor_id).await? {
+                    Some(a) => serde_json::from_str::<AssessorProfile>(&a.profile_json)?.name,
+                    None => String::new(),
+                };
+                names.insert(sheet.assessor_id, name.clone());
+                name
+            }
+        };
         sheets.push(SheetEntry {
             assessor_id: sheet.assessor_id,
-            assessor_name: names[&sheet.assessor_id].clone(),
+            assessor_name,
             version: u32::try_from(sheet.version)?,
             status: sheet.status,
             record: serde_json::from_str(&sheet.record_json)?,
