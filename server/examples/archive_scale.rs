@@ -27,7 +27,9 @@ use question_bank::archive::{
 };
 use question_bank::id_number::synthesize;
 use question_bank::wire::PaperStatus;
-use question_bank::{score_paper, Answer, Assembler, Blueprint, CraneType, Exposure, Subject};
+use question_bank::{
+    score_paper, Answer, Assembler, Blueprint, CraneType, Exposure, QuestionKind, Subject,
+};
 use rand::{Rng, SeedableRng};
 
 const PER_SESSION: u32 = 100;
@@ -88,13 +90,22 @@ async fn main() -> anyhow::Result<()> {
             for (i, pq) in paper.questions.iter().enumerate() {
                 let q = bank.get(&pq.id).unwrap();
                 let right = rng.random_bool(0.8);
-                let answer = if right {
-                    q.key
-                } else {
-                    bank.questions()
-                        .iter()
-                        .find(|o| o.kind == q.kind && o.key != q.key)
-                        .map_or(q.key, |o| o.key)
+                // A wrong answer that is valid for this question: the other judge value,
+                // or another single option; a wrong multiple answer is left blank.
+                let answer = match (right, q.key) {
+                    (true, key) => Some(key),
+                    (false, Answer::Judge(b)) => Some(Answer::Judge(!b)),
+                    (false, key) if q.kind == QuestionKind::Single => Answer::parse(
+                        q.kind,
+                        q.options.len(),
+                        if key.to_wire() == "A" { "B" } else { "A" },
+                    )
+                    .ok(),
+                    (false, _) => None,
+                };
+                let Some(answer) = answer else {
+                    answers.push(None);
+                    continue;
                 };
                 let at = opened + Duration::seconds(20 * i as i64);
                 events.push(AnswerEvent {
@@ -209,6 +220,9 @@ async fn main() -> anyhow::Result<()> {
 
     let t = Instant::now();
     let (_, report) = verify_bundle(std::fs::File::open(&path)?, Some(&key.public()), |_, _| {})?;
+    for p in report.problems.iter().take(3) {
+        println!("  problem: {p}");
+    }
     println!(
         "bundle verify (hash, chain, signature, re-score) ok={} records={}: {}",
         report.ok(),

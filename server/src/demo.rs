@@ -4,12 +4,13 @@
 use chrono::{NaiveDate, Utc};
 use question_bank::id_number::synthesize;
 use question_bank::wire::{
-    CreateSessionRequest, DemoAccount, DemoCandidate, DemoFile, RegisterCandidateRequest, Role,
+    CreateSessionRequest, DemoAccount, DemoCandidate, DemoFile, InstitutionProfile,
+    RegisterCandidateRequest, Role,
 };
 
 use crate::auth::password::{hash_password_blocking, random_password};
 use crate::auth::Principal;
-use crate::service::{sessions, AppState};
+use crate::service::{institution, sessions, AppState};
 use crate::startup::write_private;
 
 const NAMES: [&str; 12] = [
@@ -47,6 +48,26 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
         name: "examiner".to_owned(),
         terminal: Default::default(),
     };
+    if state.store.institution_profile().await?.is_none() {
+        // Reports print the institution; a demo without one would look broken.
+        let admin = Principal {
+            role: Role::Admin,
+            name: "admin".to_owned(),
+            ..examiner.clone()
+        };
+        institution::set_profile(
+            state,
+            &admin,
+            InstitutionProfile {
+                name: "演示特种设备作业人员考试中心".to_owned(),
+                code: "TS3201-DEMO".to_owned(),
+                authority_code: "SJ3201".to_owned(),
+                ..InstitutionProfile::default()
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     let now = Utc::now();
     let session = sessions::create_session(
         state,

@@ -250,7 +250,7 @@ pub async fn session_report(state: &AppState, session_id: i64) -> ApiResult<Sess
             });
         }
     }
-    actions.retain(|a| a.action != "candidate.register");
+    actions.retain(|a| a.action != "candidate.register" && a.action != "exam.signin");
     actions.sort_by_key(|a| a.at);
     let day = first.session.exam_date;
     let trend = subject_trend(state, &first.subject, day).await?;

@@ -88,6 +88,25 @@ pub async fn candidate_login(
         Some(&terminal),
         Duration::minutes(state.settings.candidate_token_minutes),
     )?;
+    // The identity check (ticket + ID number) and the terminal and seat it happened at go
+    // into the candidate's archive record.
+    state
+        .store
+        .audit(
+            &exam.ticket,
+            "exam.signin",
+            &format!("candidate:{}", exam.candidate_id),
+            &format!(
+                "准考证号与身份证号核验通过；终端 {}，座位 {}",
+                if terminal.id.is_empty() {
+                    "-"
+                } else {
+                    &terminal.id
+                },
+                terminal.seat.as_deref().unwrap_or("-")
+            ),
+        )
+        .await?;
     tracing::info!(candidate_id = exam.candidate_id, "candidate signed in");
     Ok(TokenResponse {
         token,

@@ -114,6 +114,8 @@ async fn a_closed_session_is_sealed_with_answers_events_and_scores_and_verifies(
     assert_eq!(sat.answer_events.len(), 11);
     assert_eq!(sat.answers.iter().filter(|a| a.is_some()).count(), 10);
     assert_eq!(sat.answers[0], sat.answer_events[10].answer);
+    // The identity check at sign-in, with the terminal, is part of the record.
+    assert!(sat.events.iter().any(|e| e.action == "exam.signin"));
     let score = sat.score.as_ref().expect("scored");
     assert_eq!(score.unanswered, 90);
     assert_eq!(score.areas.iter().map(|a| a.max_tenths).sum::<u32>(), 1000);
