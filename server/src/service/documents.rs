@@ -2,14 +2,12 @@
 //! subject, and the report of one theory session (PDF and XLSX).
 
 use chrono::{Months, NaiveDate, Utc};
-use question_bank::analysis::{
-    pass_rate_trend, Examinee, ItemMeta, Period, ResponseMatrix, HISTOGRAM_BINS,
-};
-use question_bank::archive::{mark_theory, RecordBody, RecordContent, SealedRecord, TheoryRecord};
+use question_bank::analysis::{pass_rate_trend, Period, ResponseMatrix, HISTOGRAM_BINS};
+use question_bank::archive::{RecordBody, RecordContent, SealedRecord, TheoryRecord};
 use question_bank::id_number::masked;
 use question_bank::wire::PaperStatus;
 
-use super::statistics::subject_name;
+use super::statistics::{mark_examinee, seen_items, subject_name};
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::reports::pdf::{
@@ -177,20 +175,13 @@ pub async fn session_report(state: &AppState, session_id: i64) -> ApiResult<Sess
     let records = sealed_session(state, session_id).await?;
     let first = &records[0];
     let bank = state.catalog.version(&first.paper.bank_version.0).await?;
-    let mut examinees = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for t in records.iter().filter(|t| t.score.is_some()) {
-        let report = mark_theory(t, &bank).map_err(|e| anyhow::anyhow!(e))?;
-        seen.extend(report.questions.iter().map(|q| q.id.clone()));
-        examinees.push(Examinee::from(&report));
-    }
-    let items: Vec<ItemMeta> = bank
-        .questions()
+    let examinees = records
         .iter()
-        .filter(|q| seen.contains(&q.id))
-        .map(ItemMeta::from)
-        .collect();
-    let stats = ResponseMatrix::new(items, examinees)
+        .filter(|t| t.score.is_some())
+        .map(|t| mark_examinee(t, &bank, &mut seen))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let stats = ResponseMatrix::new(seen_items(&bank, &seen), examinees)
         .map_err(anyhow::Error::from)?
         .session_stats(first.blueprint.pass_mark_tenths);
     let histogram = stats

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use question_bank::analysis::{pass_rate_trend, Examinee, ItemMeta, Period, ResponseMatrix};
-use question_bank::archive::{mark_theory, RecordBody, RecordContent, SealedRecord};
+use question_bank::archive::{mark_theory, RecordBody, RecordContent, SealedRecord, TheoryRecord};
 use question_bank::wire::{ItemAnalysisView, SessionAnalysis, StatGroup, StatisticsView};
-use question_bank::Subject;
+use question_bank::{Bank, QuestionId, Subject};
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -122,7 +122,7 @@ pub async fn item_analysis(
     // Examinees in a stable order (seq), grouped per session for KR-20.
     let mut examinees = Vec::new();
     let mut sessions: BTreeMap<i64, (String, u32, Vec<Examinee>)> = BTreeMap::new();
-    let mut seen: HashSet<question_bank::QuestionId> = HashSet::new();
+    let mut seen: HashSet<QuestionId> = HashSet::new();
     loop {
         let page = state.store.archive_page(&filter, 500).await?;
         let Some(last) = page.last() else { break };
@@ -137,9 +137,7 @@ pub async fn item_analysis(
             if t.paper.bank_version.0 != version || t.score.is_none() {
                 continue;
             }
-            let report = mark_theory(&t, &bank).map_err(|e| anyhow::anyhow!(e))?;
-            seen.extend(report.questions.iter().map(|q| q.id.clone()));
-            let examinee = Examinee::from(&report);
+            let examinee = mark_examinee(&t, &bank, &mut seen)?;
             sessions
                 .entry(t.session.id)
                 .or_insert_with(|| {
@@ -154,12 +152,7 @@ pub async fn item_analysis(
             examinees.push(examinee);
         }
     }
-    let items: Vec<ItemMeta> = bank
-        .questions()
-        .iter()
-        .filter(|q| seen.contains(&q.id))
-        .map(ItemMeta::from)
-        .collect();
+    let items = seen_items(&bank, &seen);
     let count = examinees.len();
     let matrix = ResponseMatrix::new(items.clone(), examinees).map_err(anyhow::Error::from)?;
     let mut stats = matrix.item_stats();
@@ -182,4 +175,24 @@ pub async fn item_analysis(
         items: stats,
         sessions,
     })
+}
+
+/// Re-mark a sealed paper as an examinee for item analysis, noting the questions it had.
+pub(crate) fn mark_examinee(
+    record: &TheoryRecord,
+    bank: &Bank,
+    seen: &mut HashSet<QuestionId>,
+) -> ApiResult<Examinee> {
+    let report = mark_theory(record, bank).map_err(|e| anyhow::anyhow!(e))?;
+    seen.extend(report.questions.iter().map(|q| q.id.clone()));
+    Ok(Examinee::from(&report))
+}
+
+/// The bank's items that appeared on at least one paper, in bank order.
+pub(crate) fn seen_items(bank: &Bank, seen: &HashSet<QuestionId>) -> Vec<ItemMeta> {
+    bank.questions()
+        .iter()
+        .filter(|q| seen.contains(&q.id))
+        .map(ItemMeta::from)
+        .collect()
 }

@@ -129,19 +129,12 @@ async fn an_import_is_a_new_version_that_new_sessions_use_and_export_returns() {
         (0, 5, report.version.clone())
     );
 
-    let resp = app
-        .http
-        .get(format!("{}/api/v1/banks/export?format=moodle", app.base))
-        .bearer_auth(&examiner)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert!(resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .contains(".xml"));
-    let xml = resp.text().await.unwrap();
+    let (status, disposition, xml) = app
+        .download("/api/v1/banks/export?format=moodle", &examiner)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(disposition.contains(".xml"), "{disposition}");
+    let xml = String::from_utf8(xml).unwrap();
     assert!(xml.contains("<text>NEW-0004</text>"));
 
     let (status, body) = app
@@ -166,18 +159,9 @@ async fn only_examiners_and_admins_touch_banks() {
         assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
     }
     let admin = app.login(Role::Admin).await;
-    let resp = app
-        .http
-        .get(format!("{}/api/v1/banks/template", app.base))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert!(
-        resp.bytes().await.unwrap().starts_with(b"PK"),
-        "an xlsx is a zip"
-    );
+    let (status, _, template) = app.download("/api/v1/banks/template", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(template.starts_with(b"PK"), "an xlsx is a zip");
     let (status, body) = upload(&app, &admin, "x.docx", b"x".to_vec(), &[]).await;
     assert_error(
         status,

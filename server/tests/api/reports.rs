@@ -38,6 +38,25 @@ fn practical_scored(
     p
 }
 
+/// [`sealed_session`], and candidate 1 also passed (85.0) the practical part of the same
+/// subject and batch. Returns the theory session id.
+async fn sealed_with_practical(app: &crate::helpers::TestApp) -> i64 {
+    let session = sealed_session(app).await;
+    let today = exam_server::clock::china_date(exam_server::clock::now_millis());
+    seed(
+        &app.state,
+        vec![practical_scored(
+            1,
+            "Q2-bridge",
+            today,
+            "2026-11-B3",
+            Some(850),
+        )],
+    )
+    .await;
+    session
+}
+
 #[tokio::test]
 async fn statistics_match_hand_computed_pass_rates_means_and_trend() {
     let app = spawn_app().await;
@@ -112,34 +131,11 @@ async fn statistics_match_hand_computed_pass_rates_means_and_trend() {
 #[tokio::test]
 async fn the_summary_pairs_theory_and_practical_and_downloads_as_csv_and_xlsx() {
     let app = spawn_app().await;
-    sealed_session(&app).await;
-    let today = exam_server::clock::china_date(exam_server::clock::now_millis());
-    // Candidate 1 also passed the practical part of the same subject and batch.
-    seed(
-        &app.state,
-        vec![practical_scored(
-            1,
-            "Q2-bridge",
-            today,
-            "2026-11-B3",
-            Some(850),
-        )],
-    )
-    .await;
+    sealed_with_practical(&app).await;
     let examiner = app.login(Role::Examiner).await;
-    let resp = app
-        .http
-        .get(format!("{}/api/v1/reports/summary", app.base))
-        .bearer_auth(&examiner)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert!(resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .contains(".csv"));
-    let bytes = resp.bytes().await.unwrap();
+    let (status, disposition, bytes) = app.download("/api/v1/reports/summary", &examiner).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(disposition.contains(".csv"), "{disposition}");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<_> = text.lines().collect();
@@ -160,15 +156,11 @@ async fn the_summary_pairs_theory_and_practical_and_downloads_as_csv_and_xlsx() 
         "{absent}"
     );
 
-    let resp = app
-        .http
-        .get(format!("{}/api/v1/reports/summary?format=xlsx", app.base))
-        .bearer_auth(&examiner)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert!(resp.bytes().await.unwrap().starts_with(b"PK"));
+    let (status, _, xlsx) = app
+        .download("/api/v1/reports/summary?format=xlsx", &examiner)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xlsx.starts_with(b"PK"));
     let (status, body) = app
         .get("/api/v1/reports/summary?format=pdf", &examiner)
         .await;
@@ -187,15 +179,11 @@ async fn a_sealed_paper_gives_a_qti_result_document_and_feeds_item_analysis() {
     let certifier = app.login(Role::Certifier).await;
     let (_, page) = app.get("/api/v1/archives", &certifier).await;
     let hash = page["records"][0]["hash"].as_str().unwrap();
-    let resp = app
-        .http
-        .get(format!("{}/api/v1/archives/records/{hash}/qti", app.base))
-        .bearer_auth(&certifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let xml = resp.text().await.unwrap();
+    let (status, _, xml) = app
+        .download(&format!("/api/v1/archives/records/{hash}/qti"), &certifier)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let xml = String::from_utf8(xml).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "assessmentResult");
@@ -248,39 +236,16 @@ fn pdf_text(bytes: &[u8]) -> Option<String> {
     }
 }
 
-async fn download(app: &crate::helpers::TestApp, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
-    let resp = app
-        .http
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    (resp.status(), resp.bytes().await.unwrap().to_vec())
-}
-
 #[tokio::test]
 async fn the_score_report_and_session_report_are_pdfs_with_the_expected_chinese_text() {
     let app = spawn_app().await;
-    let session = sealed_session(&app).await;
-    let today = exam_server::clock::china_date(exam_server::clock::now_millis());
-    seed(
-        &app.state,
-        vec![practical_scored(
-            1,
-            "Q2-bridge",
-            today,
-            "2026-11-B3",
-            Some(850),
-        )],
-    )
-    .await;
+    let session = sealed_with_practical(&app).await;
     let examiner = app.login(Role::Examiner).await;
     let path = format!(
         "/api/v1/reports/transcript?id_number={}&subject=Q2-bridge",
         id_number(1)
     );
-    let (status, pdf) = download(&app, &path, &examiner).await;
+    let (status, _, pdf) = app.download(&path, &examiner).await;
     if app.state.report_font.is_err() {
         eprintln!("SKIPPED: no CJK font installed; PDF reports answer 503");
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -315,12 +280,9 @@ async fn the_score_report_and_session_report_are_pdfs_with_the_expected_chinese_
     }
     assert_eq!(page["records"].as_array().map(Vec::len), Some(4));
 
-    let (status, pdf) = download(
-        &app,
-        &format!("/api/v1/sessions/{session}/report"),
-        &examiner,
-    )
-    .await;
+    let (status, _, pdf) = app
+        .download(&format!("/api/v1/sessions/{session}/report"), &examiner)
+        .await;
     assert_eq!(status, StatusCode::OK);
     if let Some(text) = pdf_text(&pdf) {
         for expected in [
@@ -335,12 +297,12 @@ async fn the_score_report_and_session_report_are_pdfs_with_the_expected_chinese_
             assert!(compact.contains(expected), "missing {expected} in:\n{text}");
         }
     }
-    let (status, xlsx) = download(
-        &app,
-        &format!("/api/v1/sessions/{session}/report?format=xlsx"),
-        &examiner,
-    )
-    .await;
+    let (status, _, xlsx) = app
+        .download(
+            &format!("/api/v1/sessions/{session}/report?format=xlsx"),
+            &examiner,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(xlsx.starts_with(b"PK"));
 
