@@ -318,6 +318,12 @@ pub struct CandidateView {
     pub terminal_seat: Option<String>,
     /// Another terminal asks to take the paper over (waiting for approval).
     pub takeover_request: Option<TakeoverRequest>,
+    /// Passed the identity check (ticket + ID number) at a terminal.
+    #[serde(default)]
+    pub signed_in: bool,
+    /// When the paper was submitted.
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
 }
 
 /// A terminal waiting to take over a started paper.

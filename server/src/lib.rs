@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bank_cli;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod reports;

@@ -9,6 +9,9 @@ ALTER TABLE practical_sessions ADD COLUMN batch TEXT NOT NULL DEFAULT '';
 ALTER TABLE practical_candidates ADD COLUMN employer TEXT NOT NULL DEFAULT '';
 ALTER TABLE practical_candidates ADD COLUMN sealed_at INTEGER;
 
+-- Sealing and the invigilation view look up a candidate's audit entries.
+CREATE INDEX audit_log_target ON audit_log (target);
+
 -- Every public key that ever signed a record (keys can be rotated; old records keep
 -- verifying against the key they name).
 CREATE TABLE archive_keys (

@@ -89,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(reports::transcript)
             .service(reports::session_report),
     )
+    .configure(crate::console::configure)
     .default_service(web::to(not_found));
 }
 

@@ -164,6 +164,10 @@ pub struct CandidateRow {
     pub takeover_seat: Option<String>,
     /// A terminal asks to take over: since when.
     pub takeover_requested_at: Option<Millis>,
+    /// When the paper was submitted.
+    pub submitted_at: Option<Millis>,
+    /// The candidate passed the identity check at a terminal.
+    pub signed_in: bool,
 }
 
 /// Parse a stored paper status.
@@ -197,6 +201,8 @@ impl CandidateRow {
                 terminal_seat: self.takeover_seat.clone().filter(|s| !s.is_empty()),
                 requested_at: to_datetime(at),
             }),
+            signed_in: self.signed_in,
+            submitted_at: self.submitted_at.map(to_datetime),
         }
     }
 }
@@ -358,7 +364,9 @@ impl Store {
     pub async fn list_candidates(&self, session_id: i64) -> sqlx::Result<Vec<CandidateRow>> {
         sqlx::query_as(
             "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status,
-               p.terminal_seat, p.takeover_seat, p.takeover_requested_at
+               p.terminal_seat, p.takeover_seat, p.takeover_requested_at, p.submitted_at,
+               EXISTS (SELECT 1 FROM audit_log a WHERE a.target = 'candidate:' || c.id
+                         AND a.action = 'exam.signin') AS signed_in
              FROM candidates c JOIN papers p ON p.candidate_id = c.id
              WHERE c.session_id = ? ORDER BY length(c.seat), c.seat",
         )

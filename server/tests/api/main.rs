@@ -3,6 +3,7 @@
 mod archives;
 mod auth;
 mod banks;
+mod console;
 mod exam;
 mod helpers;
 mod practical;

@@ -217,6 +217,12 @@ pub async fn by_hash(state: &AppState, hash: &str) -> ApiResult<SealedRecord> {
         .ok_or(ApiError::NotFound("存档记录"))
 }
 
+/// How many sealed records the archive holds.
+pub async fn sealed_count(state: &AppState) -> ApiResult<u64> {
+    let n = state.store.archive_count(&ArchiveFilter::default()).await?;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
 /// Every key that signed records; the current one first.
 pub async fn keys(state: &AppState) -> ApiResult<Vec<ArchiveKeyView>> {
     let current = state.archive_key.public();
