@@ -131,6 +131,16 @@ pub struct InvigilatorAction {
     pub reason: String,
 }
 
+/// Give one candidate more time (延长考试时间), with the reason (for the audit log).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExtendTimeRequest {
+    /// Minutes to add to the candidate's deadline (1–120).
+    pub minutes: u32,
+    /// Why, in words (required, 1–200 characters).
+    pub reason: String,
+}
+
 /// A bearer token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -324,6 +334,9 @@ pub struct CandidateView {
     /// When the paper was submitted.
     #[serde(default)]
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The paper's deadline (set once the session is open).
+    #[serde(default)]
+    pub deadline_at: Option<DateTime<Utc>>,
 }
 
 /// A terminal waiting to take over a started paper.

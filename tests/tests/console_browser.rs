@@ -1,6 +1,7 @@
 //! The web console in a real browser: Debian's chromium driven through chromedriver.
 //! An examiner schedules a session through the form, watches the demo session's seats
-//! change on the invigilation page while `exam-client simulate` sits the exam, and
+//! change on the invigilation page while `exam-client simulate` sits the exam, gives one
+//! candidate ten more minutes, and
 //! fetches the result summary with the session cookie; a certifier then sees the sealed
 //! records. Screenshots go to `target/console-screenshots/`.
 //!
@@ -55,6 +56,8 @@ fn start_driver(chromedriver: &PathBuf) -> Driver {
 }
 
 async fn browser(driver: &Driver, chromium: &PathBuf) -> Client {
+    // Already installed (by an earlier call) is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -119,13 +122,13 @@ async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
     }
 }
 
+/// The page's text; empty while a navigation or refresh replaces the elements (a stale
+/// element is not an error here, the callers poll).
 async fn text(c: &Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    match c.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Wait until the page text satisfies `ok` (the seat table refreshes itself).
@@ -142,6 +145,32 @@ async fn wait_for_text(c: &Client, what: &str, timeout: Duration, ok: impl Fn(&s
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// Fill and submit the first 延长时间 form: ten minutes, with a reason.
+async fn extend_first_seat(c: &Client) -> Result<(), fantoccini::error::CmdError> {
+    let form = c.form(Locator::Css("form[action$='/extend']")).await?;
+    form.set_by_name("minutes", "10").await?;
+    form.set_by_name("reason", "01 号机断电重启，补时 10 分钟")
+        .await?;
+    form.submit().await?;
+    Ok(())
+}
+
+/// The deadline on the first seat's row ("YYYY-MM-DD HH:MM"), or "" when none shows.
+async fn first_deadline(c: &Client) -> String {
+    let Ok(row) = c.find(Locator::Css("#seats tr")).await else {
+        return String::new();
+    };
+    let text = row.text().await.unwrap_or_default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(2)
+        .find(|w| {
+            w[0].len() == 10 && w[0].starts_with("20") && w[1].len() == 5 && w[1].contains(':')
+        })
+        .map(|w| format!("{} {}", w[0], w[1]))
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,6 +238,34 @@ async fn staff_schedule_invigilate_and_download_in_a_real_browser() {
     })
     .await;
     shot(&c, "02-invigilation-answering").await;
+
+    // Give the first seat ten more minutes, with a reason; its deadline moves.
+    let before = first_deadline(&c).await;
+    assert!(
+        !before.is_empty(),
+        "no deadline on seat 01:\n{}",
+        text(&c).await
+    );
+    // The seat table may refresh under the form; try again if its elements went stale.
+    let mut attempts = 0;
+    while let Err(e) = extend_first_seat(&c).await {
+        attempts += 1;
+        assert!(attempts < 3, "could not submit the extension: {e}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let after = first_deadline(&c).await;
+        if !after.is_empty() && after != before {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "seat 01's deadline stayed {before}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    shot(&c, "02b-invigilation-extended").await;
     let (ok, stdout, stderr) = tokio::task::spawn_blocking(move || sim.join().unwrap())
         .await
         .unwrap();

@@ -7,6 +7,7 @@ mod auth;
 mod dashboard;
 mod invigilate;
 mod layout;
+mod register;
 mod reports;
 mod sessions;
 
@@ -52,8 +53,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/seats", web::get().to(invigilate::seats))
             .route("/sessions/{id}/open", web::post().to(invigilate::open))
             .route(
+                "/sessions/{id}/candidates",
+                web::post().to(register::register),
+            )
+            .route(
                 "/sessions/{id}/candidates/{candidate}/takeover",
                 web::post().to(invigilate::takeover),
+            )
+            .route(
+                "/sessions/{id}/candidates/{candidate}/extend",
+                web::post().to(invigilate::extend),
             )
             .route("/reports", web::get().to(reports::page))
             .route("/download/summary", web::get().to(reports::summary))

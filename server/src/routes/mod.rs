@@ -52,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sessions::register_candidate)
             .service(sessions::list_candidates)
             .service(sessions::approve_takeover)
+            .service(sessions::extend_time)
             .service(sessions::results)
             .service(exam::view)
             .service(exam::start)

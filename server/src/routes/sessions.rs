@@ -2,8 +2,8 @@
 
 use actix_web::{get, post, web};
 use question_bank::wire::{
-    CandidateView, CreateSessionRequest, ErrorBody, InvigilatorAction, RegisterCandidateRequest,
-    SessionExposure, SessionResults, SessionView,
+    CandidateView, CreateSessionRequest, ErrorBody, ExtendTimeRequest, InvigilatorAction,
+    RegisterCandidateRequest, SessionExposure, SessionResults, SessionView,
 };
 
 use crate::auth::policy::{can, Authorized};
@@ -145,6 +145,33 @@ pub async fn approve_takeover(
     let (session, candidate) = path.into_inner();
     Ok(web::Json(
         invigilation::approve_takeover(
+            &state,
+            &who.principal,
+            session,
+            candidate,
+            body.into_inner(),
+        )
+        .await?,
+    ))
+}
+
+/// Give one candidate more time (延长考试时间): their deadline moves `minutes` later.
+/// The reason goes to the audit log.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/candidates/{candidate}/extend", tag = "invigilation",
+    request_body = ExtendTimeRequest, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id"), ("candidate" = i64, Path, description = "Candidate id")),
+    responses((status = 200, body = CandidateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates/{candidate}/extend")]
+pub async fn extend_time(
+    state: web::Data<AppState>,
+    who: Authorized<can::Invigilate>,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<ExtendTimeRequest>,
+) -> ApiResult<web::Json<CandidateView>> {
+    let (session, candidate) = path.into_inner();
+    Ok(web::Json(
+        invigilation::extend_time(
             &state,
             &who.principal,
             session,

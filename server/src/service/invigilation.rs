@@ -1,17 +1,22 @@
 //! What invigilators do to one candidate during a session. Every action needs a reason
 //! and goes to the audit log.
 
-use question_bank::wire::{CandidateView, InvigilatorAction};
+use question_bank::wire::{CandidateView, ExtendTimeRequest, InvigilatorAction};
 
 use super::exam::seat_label;
 use super::AppState;
 use crate::auth::Principal;
+use crate::clock::now_millis;
 use crate::error::{ApiError, ApiResult};
-use crate::store::exams::ExamRow;
+use crate::store::exams::{ExamRow, Extension};
 
 /// The stated reason, trimmed; required.
 fn reason(action: &InvigilatorAction) -> ApiResult<&str> {
-    let reason = action.reason.trim();
+    checked_reason(&action.reason)
+}
+
+fn checked_reason(reason: &str) -> ApiResult<&str> {
+    let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(ApiError::invalid(
             "invalid_reason",
@@ -63,5 +68,73 @@ pub async fn approve_takeover(
         )
         .await?;
     tracing::info!(candidate_id, "terminal takeover approved");
+    super::sessions::candidate_view(state, session_id, candidate_id).await
+}
+
+/// Give one candidate more time (延长考试时间): their paper's deadline moves `minutes`
+/// later, while it is pending or started and the deadline has not passed yet.
+pub async fn extend_time(
+    state: &AppState,
+    by: &Principal,
+    session_id: i64,
+    candidate_id: i64,
+    req: ExtendTimeRequest,
+) -> ApiResult<CandidateView> {
+    if !(1..=120).contains(&req.minutes) {
+        return Err(ApiError::invalid(
+            "invalid_minutes",
+            "延长时间须为 1 到 120 分钟",
+        ));
+    }
+    let reason = checked_reason(&req.reason)?;
+    let exam = exam_in(state, session_id, candidate_id).await?;
+    let session = super::sessions::load_session(state, session_id).await?;
+    if session.opened_at.is_none() {
+        return Err(ApiError::conflict(
+            "session_not_open",
+            "考试尚未开始，不能延长时间",
+        ));
+    }
+    let add_ms = i64::from(req.minutes) * 60_000;
+    let deadline = match state
+        .store
+        .extend_deadline(exam.paper_id, add_ms, now_millis())
+        .await?
+    {
+        Extension::Extended(deadline) => deadline,
+        Extension::Closed => {
+            return Err(ApiError::conflict(
+                "paper_closed",
+                "该考生已交卷或缺考，不能延长时间",
+            ))
+        }
+        Extension::DeadlinePassed => {
+            return Err(ApiError::conflict(
+                "deadline_passed",
+                "该考生的考试时间已结束，不能延长",
+            ))
+        }
+        Extension::NotOpen => {
+            return Err(ApiError::conflict(
+                "session_not_open",
+                "考试尚未开始，不能延长时间",
+            ))
+        }
+    };
+    state
+        .store
+        .audit(
+            &by.name,
+            "exam.extend",
+            &format!("candidate:{candidate_id}"),
+            &format!("+{} 分钟：{reason}", req.minutes),
+        )
+        .await?;
+    tracing::info!(
+        candidate_id,
+        minutes = req.minutes,
+        deadline,
+        "exam time extended"
+    );
     super::sessions::candidate_view(state, session_id, candidate_id).await
 }

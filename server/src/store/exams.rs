@@ -127,6 +127,19 @@ pub enum SaveOutcome {
     TakenOver,
 }
 
+/// Outcome of giving a candidate more time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extension {
+    /// The deadline moved; the new one.
+    Extended(Millis),
+    /// Already submitted or absent.
+    Closed,
+    /// The deadline has already passed (the sweeper is about to close the paper).
+    DeadlinePassed,
+    /// No deadline yet (the session is not open).
+    NotOpen,
+}
+
 /// A marked paper, ready to store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marked {
@@ -298,6 +311,41 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some((from, to)))
+    }
+
+    /// Move a pending or started paper's deadline `add_ms` later, only while it has not
+    /// passed at `now`. Check and update in one write transaction, so the sweeper cannot
+    /// close the paper in between.
+    #[tracing::instrument(skip_all, fields(paper_id))]
+    pub async fn extend_deadline(
+        &self,
+        paper_id: i64,
+        add_ms: Millis,
+        now: Millis,
+    ) -> sqlx::Result<Extension> {
+        let mut tx = self.writer.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE papers SET deadline_at = deadline_at + ?
+             WHERE id = ? AND status IN ('pending', 'started') AND deadline_at > ?",
+        )
+        .bind(add_ms)
+        .bind(paper_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let (status, deadline): (String, Option<Millis>) =
+            sqlx::query_as("SELECT status, deadline_at FROM papers WHERE id = ?")
+                .bind(paper_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(match (updated, deadline) {
+            (1, Some(deadline)) => Extension::Extended(deadline),
+            _ if status == "submitted" || status == "absent" => Extension::Closed,
+            (_, None) => Extension::NotOpen,
+            (_, Some(_)) => Extension::DeadlinePassed,
+        })
     }
 
     /// Save one answer durably. The deadline is checked inside the transaction against

@@ -166,6 +166,8 @@ pub struct CandidateRow {
     pub takeover_requested_at: Option<Millis>,
     /// When the paper was submitted.
     pub submitted_at: Option<Millis>,
+    /// The paper's deadline.
+    pub deadline_at: Option<Millis>,
     /// The candidate passed the identity check at a terminal.
     pub signed_in: bool,
 }
@@ -203,6 +205,7 @@ impl CandidateRow {
             }),
             signed_in: self.signed_in,
             submitted_at: self.submitted_at.map(to_datetime),
+            deadline_at: self.deadline_at.map(to_datetime),
         }
     }
 }
@@ -364,7 +367,7 @@ impl Store {
     pub async fn list_candidates(&self, session_id: i64) -> sqlx::Result<Vec<CandidateRow>> {
         sqlx::query_as(
             "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status,
-               p.terminal_seat, p.takeover_seat, p.takeover_requested_at, p.submitted_at,
+               p.terminal_seat, p.takeover_seat, p.takeover_requested_at, p.submitted_at, p.deadline_at,
                EXISTS (SELECT 1 FROM audit_log a WHERE a.target = 'candidate:' || c.id
                          AND a.action = 'exam.signin') AS signed_in
              FROM candidates c JOIN papers p ON p.candidate_id = c.id

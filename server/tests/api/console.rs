@@ -414,3 +414,158 @@ async fn reports_render_and_downloads_work_with_the_cookie() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"from-error\""));
 }
+
+#[tokio::test]
+async fn time_is_extended_from_the_seat_table_and_errors_stay_on_the_row() {
+    let app = spawn_app().await;
+    let (_, token, session, exam) = app.started_candidate(3600).await;
+    let before: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(exam["deadline"].clone()).unwrap();
+    let examiner = app.login(Role::Examiner).await;
+    let (_, list) = app
+        .get(&format!("/api/v1/sessions/{session}/candidates"), &examiner)
+        .await;
+    let candidate = list[0]["id"].as_i64().unwrap();
+
+    let client = login_as(&app, Role::Examiner).await;
+    let page = format!("/console/sessions/{session}");
+    let (status, html) = get(&app, &client, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    let action = format!("{page}/candidates/{candidate}/extend");
+    assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
+    assert!(html.contains("截止时间") && html.contains("延长时间"));
+    assert!(
+        html.contains(&format!("id=\"extend-reason-{candidate}\" name=\"reason\"")),
+        "the refresh pauses while the reason is typed: {html}"
+    );
+    assert!(html.contains("value=\"10\""), "default minutes: {html}");
+    let csrf = csrf(&html);
+
+    // Without the token: refused, nothing changed.
+    let resp = post(
+        &app,
+        &client,
+        &action,
+        &[("minutes", "10"), ("reason", "断电")],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // Empty reason: the message and the typed minutes on the row.
+    let resp = post(
+        &app,
+        &client,
+        &action,
+        &[("_csrf", &csrf), ("minutes", "25"), ("reason", " ")],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("延长时间失败：请填写操作原因"), "{html}");
+    assert!(html.contains("value=\"25\""), "{html}");
+    let resp = post(
+        &app,
+        &client,
+        &action,
+        &[("_csrf", &csrf), ("minutes", "abc"), ("reason", "断电")],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("延长时间须为 1 到 120 分钟"), "{html}");
+    assert!(html.contains("value=\"断电\""), "{html}");
+    let (_, view) = app.get("/api/v1/exam", &token).await;
+    assert_eq!(view["deadline"], exam["deadline"]);
+
+    let resp = post(
+        &app,
+        &client,
+        &action,
+        &[
+            ("_csrf", &csrf),
+            ("minutes", "15"),
+            ("reason", "01 号机断电"),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], page.as_str());
+    let (_, view) = app.get("/api/v1/exam", &token).await;
+    let after: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(view["deadline"].clone()).unwrap();
+    assert_eq!(after, before + chrono::Duration::minutes(15));
+}
+
+#[tokio::test]
+async fn candidates_are_registered_from_the_session_page() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let session = app.create_session(&examiner, 3600).await;
+    let client = login_as(&app, Role::Examiner).await;
+    let page = format!("/console/sessions/{}", session.id);
+    let (_, html) = get(&app, &client, &page).await;
+    assert!(html.contains("考生报名"), "{html}");
+    let csrf = csrf(&html);
+    let action = format!("{page}/candidates");
+    let id = id_number(7);
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        ("name", "张三"),
+        ("id_number", "110101199001011234"),
+        ("ticket", "T2030-0007"),
+        ("seat", "7"),
+        ("employer", "杭州港务集团"),
+    ];
+
+    // A wrong ID number: the message at the field, everything typed kept.
+    let resp = post(&app, &client, &action, &form).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("id=\"register-id_number-error\""), "{html}");
+    for kept in [
+        "value=\"张三\"",
+        "value=\"T2030-0007\"",
+        "value=\"杭州港务集团\"",
+    ] {
+        assert!(html.contains(kept), "{kept}: {html}");
+    }
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/sessions/{}/candidates", session.id),
+            &examiner,
+        )
+        .await;
+    assert_eq!(list, json!([]));
+
+    form[2] = ("id_number", &id);
+    let resp = post(&app, &client, &action, &form[1..]).await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    let resp = post(&app, &client, &action, &form).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/sessions/{}/candidates", session.id),
+            &examiner,
+        )
+        .await;
+    assert_eq!(
+        (list[0]["name"].as_str(), list[0]["seat"].as_str()),
+        (Some("张三"), Some("07")),
+        "{list}"
+    );
+
+    // The same seat again: a conflict shown at the seat field.
+    let other = id_number(8);
+    form[2] = ("id_number", &other);
+    form[3] = ("ticket", "T2030-0008");
+    let resp = post(&app, &client, &action, &form).await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("id=\"register-seat-error\""), "{html}");
+
+    // Staff without the session role see no form and may not post it.
+    let certifier = login_as(&app, Role::Certifier).await;
+    let (_, html) = get(&app, &certifier, &page).await;
+    assert!(!html.contains("考生报名"));
+    let resp = post(&app, &certifier, &action, &form).await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}

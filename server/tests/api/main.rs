@@ -5,6 +5,7 @@ mod auth;
 mod banks;
 mod console;
 mod exam;
+mod extend;
 mod helpers;
 mod practical;
 mod reports;
