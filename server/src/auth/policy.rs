@@ -98,6 +98,24 @@ impl Principal {
     }
 }
 
+impl Principal {
+    /// The caller a token names, once its signature and expiry check out. The API reads
+    /// the token from the `Authorization` header, the web console from its cookie.
+    pub fn from_token(keys: &TokenKeys, token: &str) -> Result<Principal, ApiError> {
+        let c = keys.verify(token)?;
+        let id = c.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
+        Ok(Principal {
+            id,
+            role: c.role,
+            name: c.name,
+            terminal: Terminal {
+                id: c.term.unwrap_or_default(),
+                seat: c.tseat,
+            },
+        })
+    }
+}
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Ready<Result<Principal, ApiError>>;
@@ -113,18 +131,7 @@ impl FromRequest for Principal {
             .and_then(|v| v.strip_prefix("Bearer "));
         ready(match token {
             None => Err(ApiError::Unauthenticated),
-            Some(t) => keys.verify(t.trim()).and_then(|c| {
-                let id = c.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
-                Ok(Principal {
-                    id,
-                    role: c.role,
-                    name: c.name,
-                    terminal: Terminal {
-                        id: c.term.unwrap_or_default(),
-                        seat: c.tseat,
-                    },
-                })
-            }),
+            Some(t) => Principal::from_token(keys, t.trim()),
         })
     }
 }

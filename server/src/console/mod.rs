@@ -22,7 +22,6 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{Permission, Principal, TokenKeys};
 use crate::error::ApiError;
-use crate::store::exams::Terminal;
 
 pub use layout::layout;
 
@@ -208,18 +207,12 @@ fn user_of(req: &HttpRequest) -> ConsoleResult<ConsoleUser> {
         .app_data::<web::Data<TokenKeys>>()
         .expect("TokenKeys registered in startup");
     let token = session_cookie(req).ok_or(ConsoleError::Login)?;
-    let claims = keys.verify(&token).map_err(|_| ConsoleError::Login)?;
-    if claims.role == Role::Candidate {
+    let principal = Principal::from_token(keys, &token).map_err(|_| ConsoleError::Login)?;
+    if principal.role == Role::Candidate {
         return Err(ConsoleError::Login);
     }
-    let id = claims.sub.parse().map_err(|_| ConsoleError::Login)?;
     Ok(ConsoleUser {
-        principal: Principal {
-            id,
-            role: claims.role,
-            name: claims.name,
-            terminal: Terminal::default(),
-        },
+        principal,
         csrf: csrf_token(&token),
     })
 }

@@ -2,12 +2,12 @@
 //! subject, and the report of one theory session (PDF and XLSX).
 
 use chrono::{Months, NaiveDate, Utc};
-use question_bank::analysis::{pass_rate_trend, Period, ResponseMatrix, HISTOGRAM_BINS};
+use question_bank::analysis::{Period, ResponseMatrix, HISTOGRAM_BINS};
 use question_bank::archive::{RecordBody, RecordContent, SealedRecord, TheoryRecord};
 use question_bank::id_number::masked;
 use question_bank::wire::PaperStatus;
 
-use super::statistics::{mark_examinee, seen_items, subject_name};
+use super::statistics::{mark_examinee, seen_items, subject_name, trend};
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::reports::pdf::{
@@ -303,20 +303,15 @@ async fn subject_trend(
         kind: Some("theory".into()),
         ..ArchiveFilter::default()
     };
-    let outcomes = state.store.archive_outcomes(&filter).await?;
-    Ok(pass_rate_trend(
-        outcomes
-            .into_iter()
-            .filter_map(|(d, p)| d.parse::<NaiveDate>().ok().map(|d| (d, p))),
-        Period::Month,
-    )
-    .into_iter()
-    .map(|p| TrendPoint {
-        period: p.period,
-        sat: u32::try_from(p.count).unwrap_or(u32::MAX),
-        passed: u32::try_from(p.passed).unwrap_or(u32::MAX),
-    })
-    .collect())
+    Ok(trend(state, &filter, Period::Month)
+        .await?
+        .into_iter()
+        .map(|p| TrendPoint {
+            period: p.period,
+            sat: u32::try_from(p.count).unwrap_or(u32::MAX),
+            passed: u32::try_from(p.passed).unwrap_or(u32::MAX),
+        })
+        .collect())
 }
 
 /// The session report as XLSX.

@@ -4,27 +4,11 @@
 use question_bank::wire::{CandidateView, ExtendTimeRequest, InvigilatorAction};
 
 use super::exam::seat_label;
-use super::AppState;
+use super::{validate, AppState};
 use crate::auth::Principal;
 use crate::clock::now_millis;
 use crate::error::{ApiError, ApiResult};
 use crate::store::exams::{ExamRow, Extension};
-
-/// The stated reason, trimmed; required.
-fn reason(action: &InvigilatorAction) -> ApiResult<&str> {
-    checked_reason(&action.reason)
-}
-
-fn checked_reason(reason: &str) -> ApiResult<&str> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(ApiError::invalid(
-            "invalid_reason",
-            "请填写操作原因（不超过 200 字）",
-        ));
-    }
-    Ok(reason)
-}
 
 /// The candidate's exam, if they are in this session.
 async fn exam_in(state: &AppState, session_id: i64, candidate_id: i64) -> ApiResult<ExamRow> {
@@ -45,7 +29,7 @@ pub async fn approve_takeover(
     candidate_id: i64,
     action: InvigilatorAction,
 ) -> ApiResult<CandidateView> {
-    let reason = reason(&action)?;
+    let reason = validate::reason(&action.reason, "操作")?;
     let exam = exam_in(state, session_id, candidate_id).await?;
     let Some((from, to)) = state.store.approve_takeover(exam.paper_id).await? else {
         return Err(ApiError::conflict(
@@ -86,7 +70,7 @@ pub async fn extend_time(
             "延长时间须为 1 到 120 分钟",
         ));
     }
-    let reason = checked_reason(&req.reason)?;
+    let reason = validate::reason(&req.reason, "操作")?;
     let exam = exam_in(state, session_id, candidate_id).await?;
     let session = super::sessions::load_session(state, session_id).await?;
     if session.opened_at.is_none() {

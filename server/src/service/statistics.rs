@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
-use question_bank::analysis::{pass_rate_trend, Examinee, ItemMeta, Period, ResponseMatrix};
+use question_bank::analysis::{
+    pass_rate_trend, Examinee, ItemMeta, Period, PeriodPassRate, ResponseMatrix,
+};
 use question_bank::archive::{mark_theory, RecordBody, RecordContent, SealedRecord, TheoryRecord};
 use question_bank::wire::{ItemAnalysisView, SessionAnalysis, StatGroup, StatisticsView};
 use question_bank::{Bank, QuestionId, Subject};
@@ -40,14 +42,7 @@ impl StatsQuery {
                 return Err(ApiError::invalid("invalid_range", "开始日期晚于结束日期"));
             }
         }
-        if let Some(kind) = self.kind.as_deref() {
-            if kind != "theory" && kind != "practical" {
-                return Err(ApiError::invalid(
-                    "invalid_kind",
-                    "kind 只能是 theory（理论）或 practical（实操）",
-                ));
-            }
-        }
+        super::validate::part_kind(self.kind.as_deref())?;
         let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
         Ok(ArchiveFilter {
             after: 0,
@@ -91,14 +86,23 @@ pub async fn statistics(state: &AppState, query: &StatsQuery) -> ApiResult<Stati
             }
         })
         .collect();
-    let outcomes = state.store.archive_outcomes(&filter).await?;
-    let trend = pass_rate_trend(
+    let trend = trend(state, &filter, query.period.unwrap_or(Period::Month)).await?;
+    Ok(StatisticsView { groups, trend })
+}
+
+/// Pass rates per period of the sealed results matching `filter`.
+pub(crate) async fn trend(
+    state: &AppState,
+    filter: &ArchiveFilter,
+    period: Period,
+) -> ApiResult<Vec<PeriodPassRate>> {
+    let outcomes = state.store.archive_outcomes(filter).await?;
+    Ok(pass_rate_trend(
         outcomes
             .into_iter()
             .filter_map(|(day, passed)| day.parse::<NaiveDate>().ok().map(|d| (d, passed))),
-        query.period.unwrap_or(Period::Month),
-    );
-    Ok(StatisticsView { groups, trend })
+        period,
+    ))
 }
 
 /// Item analysis of `bank_version` (default: the current bank) over the sealed theory

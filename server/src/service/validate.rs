@@ -92,3 +92,27 @@ pub fn employer(employer: &str) -> ApiResult<&str> {
     }
     Ok(employer)
 }
+
+/// A stated reason (for an invigilator action, a purge, ...): trimmed, 1–200 characters.
+/// `action` names what it is for in the message, e.g. `操作`.
+pub fn reason<'a>(reason: &'a str, action: &str) -> ApiResult<&'a str> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(ApiError::invalid(
+            "invalid_reason",
+            format!("请填写{action}原因（不超过 200 字）"),
+        ));
+    }
+    Ok(reason)
+}
+
+/// An exam part filter: `theory` or `practical`, when given.
+pub fn part_kind(kind: Option<&str>) -> ApiResult<()> {
+    match kind {
+        None | Some("theory") | Some("practical") => Ok(()),
+        Some(_) => Err(ApiError::invalid(
+            "invalid_kind",
+            "kind 只能是 theory（理论）或 practical（实操）",
+        )),
+    }
+}

@@ -330,19 +330,10 @@ impl Store {
         let mut sealed = Vec::with_capacity(records.len());
         for pending in records {
             seq += 1;
-            let (score, passed) = pending.body.outcome();
-            let (body, person) = (&pending.body, pending.body.person());
-            let row = (
-                body.kind(),
-                body.subject().to_owned(),
-                body.session().batch.clone(),
-                body.session().exam_date.to_string(),
-                person.id_number.clone(),
-                person.employer.clone(),
-                person.name.clone(),
-                person.gender.clone(),
-            );
             let record = seal(key, seq, &prev, sealed_at, pending.body.clone())?;
+            // The filter columns are copies of fields inside the sealed content.
+            let (body, person) = (&pending.body, pending.body.person());
+            let (score, passed) = body.outcome();
             sqlx::query(
                 "INSERT INTO archive_records (seq, kind, session_id, candidate_id, subject, batch,
                    exam_date, id_number, employer, score_tenths, passed, sealed_at, content, hash, signature,
@@ -350,25 +341,25 @@ impl Store {
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(i64::try_from(seq)?)
-            .bind(row.0)
+            .bind(body.kind())
             .bind(pending.session_id)
             .bind(pending.candidate_id)
-            .bind(row.1)
-            .bind(row.2)
-            .bind(row.3)
-            .bind(row.4)
-            .bind(row.5)
+            .bind(body.subject())
+            .bind(&body.session().batch)
+            .bind(body.session().exam_date.to_string())
+            .bind(&person.id_number)
+            .bind(&person.employer)
             .bind(score.map(i64::from))
             .bind(passed)
             .bind(now)
             .bind(&record.content)
             .bind(&record.hash)
             .bind(&record.signature)
-            .bind(row.6)
-            .bind(row.7)
+            .bind(&person.name)
+            .bind(&person.gender)
             .execute(&mut *tx)
             .await?;
-            if let Some(payload) = outbox(&record, &pending.body) {
+            if let Some(payload) = outbox(&record, body) {
                 sqlx::query(
                     "INSERT INTO outbox (archive_seq, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)",
                 )

@@ -2,7 +2,6 @@
 //! `exam-server archive verify --bundle FILE`, holding every stored record, the public
 //! keys, the bank versions the papers were drawn from, and a signed manifest.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::sync::Arc;
 
@@ -15,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 
-use super::verify::{Verification, VerifyReport};
+use super::verify::{Banks, Verification, VerifyReport};
 use crate::service::Catalog;
 use crate::store::archive::ArchiveFilter;
 use crate::store::Store;
@@ -93,16 +92,7 @@ pub async fn export_bundle<W: Write + Seek>(
         zip.write_all(bank.to_json().as_bytes())?;
         banks.push(version);
     }
-    let mut keys: Vec<ArchiveKeyView> = Vec::new();
-    for hex in store.archive_keys().await? {
-        let k = PublicKey::from_hex(&hex)?;
-        keys.push(ArchiveKeyView {
-            key_id: k.key_id(),
-            public_key: k.to_hex(),
-            algorithm: "Ed25519".into(),
-            current: k == key.public(),
-        });
-    }
+    let keys = super::key_views(store, &key.public()).await?;
     zip.start_file("keys.json", options)?;
     zip.write_all(&serde_json::to_vec_pretty(&keys)?)?;
 
@@ -168,7 +158,7 @@ pub fn verify_bundle<R: Read + Seek>(
         signer.verify_hex(&manifest_json, sig.trim()),
         "manifest signature is invalid"
     );
-    let mut banks: HashMap<String, Arc<Bank>> = HashMap::new();
+    let mut banks = Banks::new();
     for version in &manifest.banks {
         let json = String::from_utf8(read_entry(&mut zip, &format!("banks/{version}.json"))?)?;
         let bank = Bank::from_json(&json).map_err(|e| anyhow::anyhow!("banks/{version}: {e}"))?;
@@ -179,9 +169,7 @@ pub fn verify_bundle<R: Read + Seek>(
         );
         banks.insert(version.clone(), Arc::new(bank));
     }
-    let mut verification = Verification::new(keys, manifest.first_seq, &manifest.prev_hash, |v| {
-        banks.get(v).cloned()
-    });
+    let mut verification = Verification::new(keys, manifest.first_seq, &manifest.prev_hash, banks);
     let mut digest = Sha256::new();
     let entry = zip
         .by_name("records.jsonl")

@@ -7,7 +7,6 @@ pub mod bundle;
 pub mod verify;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{Months, NaiveDate};
@@ -15,13 +14,13 @@ use question_bank::archive::{ArchiveKey, PublicKey, RecordBody, SealedRecord};
 use question_bank::wire::{
     ArchiveKeyView, ArchivePage, PurgeReport, PurgeRequest, ResultSummaryMessage,
 };
-use question_bank::Subject;
 
 use super::AppState;
 use crate::auth::Principal;
 use crate::clock::{china_date, now_millis};
 use crate::error::{ApiError, ApiResult};
 use crate::store::archive::{ArchiveFilter, SealMark};
+use crate::store::Store;
 
 /// Practical candidates sealed per pass.
 const PRACTICAL_BATCH: i64 = 200;
@@ -111,11 +110,7 @@ pub fn summary_message(record: &SealedRecord, body: &RecordBody) -> ResultSummar
         batch: session.batch.clone(),
         exam_date: session.exam_date,
         subject: body.subject().to_owned(),
-        subject_name: body
-            .subject()
-            .parse::<Subject>()
-            .map(|s| s.name_zh())
-            .unwrap_or_default(),
+        subject_name: super::statistics::subject_name(body.subject()),
         part: body.kind().to_owned(),
         name: person.name.clone(),
         gender: person.gender.clone(),
@@ -155,14 +150,7 @@ impl PullQuery {
                 ApiError::invalid("invalid_cursor", "游标无效（应为上一页返回的 next_cursor）")
             })?,
         };
-        if let Some(kind) = self.kind.as_deref() {
-            if kind != "theory" && kind != "practical" {
-                return Err(ApiError::invalid(
-                    "invalid_kind",
-                    "kind 只能是 theory（理论）或 practical（实操）",
-                ));
-            }
-        }
+        super::validate::part_kind(self.kind.as_deref())?;
         Ok(ArchiveFilter {
             after,
             from: self.from.map(|d| d.to_string()),
@@ -225,11 +213,18 @@ pub async fn sealed_count(state: &AppState) -> ApiResult<u64> {
 
 /// Every key that signed records; the current one first.
 pub async fn keys(state: &AppState) -> ApiResult<Vec<ArchiveKeyView>> {
-    let current = state.archive_key.public();
-    let mut views = vec![key_view(&current, true)];
-    for hex in state.store.archive_keys().await? {
-        let key = PublicKey::from_hex(&hex).map_err(anyhow::Error::from)?;
-        if key != current {
+    Ok(key_views(&state.store, &state.archive_key.public()).await?)
+}
+
+/// `current` first, then every other key on record.
+pub(super) async fn key_views(
+    store: &Store,
+    current: &PublicKey,
+) -> anyhow::Result<Vec<ArchiveKeyView>> {
+    let mut views = vec![key_view(current, true)];
+    for hex in store.archive_keys().await? {
+        let key = PublicKey::from_hex(&hex)?;
+        if key != *current {
             views.push(key_view(&key, false));
         }
     }
@@ -254,13 +249,7 @@ pub fn retention_cutoff(retention_years: u32, today: NaiveDate) -> NaiveDate {
 
 /// Purge records past retention; logged in the purge log and the audit log.
 pub async fn purge(state: &AppState, by: &Principal, req: PurgeRequest) -> ApiResult<PurgeReport> {
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(ApiError::invalid(
-            "invalid_reason",
-            "请填写清理原因（不超过 200 字）",
-        ));
-    }
+    let reason = super::validate::reason(&req.reason, "清理")?;
     let now = now_millis();
     let cutoff = retention_cutoff(state.settings.archive_retention_years, china_date(now));
     let before = req.before.unwrap_or(cutoff);
@@ -293,6 +282,3 @@ pub async fn register_key(state: &AppState) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
-
-/// Shared handle type.
-pub type SharedKey = Arc<ArchiveKey>;

@@ -34,24 +34,23 @@ impl VerifyReport {
     }
 }
 
-/// Checks records one at a time; banks come from `banks` (by version), cached.
-pub struct Verification<F> {
+/// Bank versions by id, for re-scoring. Versions are few (one per import), so callers
+/// load them all before the first record.
+pub type Banks = HashMap<String, Arc<Bank>>;
+
+/// Checks records one at a time.
+pub struct Verification {
     chain: ChainVerifier,
-    banks: F,
-    cache: HashMap<String, Option<Arc<Bank>>>,
+    banks: Banks,
     report: VerifyReport,
 }
 
-impl<F> Verification<F>
-where
-    F: FnMut(&str) -> Option<Arc<Bank>>,
-{
+impl Verification {
     /// Start where the stored chain starts.
-    pub fn new(keys: Vec<PublicKey>, first_seq: u64, prev_hash: &str, banks: F) -> Self {
+    pub fn new(keys: Vec<PublicKey>, first_seq: u64, prev_hash: &str, banks: Banks) -> Self {
         Verification {
             chain: ChainVerifier::new(keys, first_seq, prev_hash),
             banks,
-            cache: HashMap::new(),
             report: VerifyReport::default(),
         }
     }
@@ -64,13 +63,8 @@ where
         };
         match content.body {
             RecordBody::Theory(theory) => {
-                let version = theory.paper.bank_version.0.clone();
-                let banks = &mut self.banks;
-                let bank = self
-                    .cache
-                    .entry(version.clone())
-                    .or_insert_with(|| banks(&version));
-                let differences = match bank {
+                let version = &theory.paper.bank_version.0;
+                let differences = match self.banks.get(version) {
                     Some(bank) => rescore_theory(&theory, bank),
                     None => vec![format!("题库版本 {version} 不可用，无法重新评分")],
                 };
@@ -106,14 +100,11 @@ pub async fn verify_store(
         .collect::<Result<Vec<_>, _>>()?;
     let start = store.chain_start().await?;
     let total = u64::try_from(store.archive_count(&ArchiveFilter::default()).await?)?;
-    // Bank versions are few (one per import); load them all up front.
-    let mut banks: HashMap<String, Arc<Bank>> = HashMap::new();
+    let mut banks = Banks::new();
     for version in store.bank_version_ids().await? {
         banks.insert(version.clone(), catalog.version(&version).await?);
     }
-    let mut verification = Verification::new(keys, start.first_seq, &start.prev_hash, |v| {
-        banks.get(v).cloned()
-    });
+    let mut verification = Verification::new(keys, start.first_seq, &start.prev_hash, banks);
     let mut filter = ArchiveFilter::default();
     loop {
         let page = store.archive_page(&filter, 1000).await?;
