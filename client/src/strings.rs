@@ -233,6 +233,14 @@ pub fn quit_pending(count: usize) -> String {
 pub const RESULT_TITLE: &str = " 考试结束 (Finished) ";
 pub const RESULT_SUBMITTED: &str = "试卷已提交。";
 pub const RESULT_AUTO: &str = "时间到，已自动交卷。";
+/// The paper was ended by the invigilator; the reason follows.
+pub fn result_terminated(reason: &str) -> String {
+    format!("本场考试已被监考人员终止（违纪）：{reason}。成绩无效。")
+}
+pub const PAUSED_TITLE: &str = " 考试已暂停 (Paused) ";
+pub const PAUSED_BODY: &str =
+    "监考人员已暂停本场考试，计时已停止，请留在座位上等待。恢复后可继续作答，剩余时间不变；暂停期间未保存的答案会自动重新提交。";
+pub const RESUMED: &str = "考试已恢复，请继续作答。";
 pub const RESULT_NO_SCORE: &str = "成绩将由考试机构公布。";
 pub const PASSED: &str = "合格 (pass)";
 pub const FAILED: &str = "不合格 (fail)";

@@ -131,6 +131,41 @@ pub struct InvigilatorAction {
     pub reason: String,
 }
 
+/// What an invigilator does to a paper (`POST …/actions/{action}` with a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PaperAction {
+    /// 暂停: stop the clock and close answering (one candidate or the whole session).
+    Pause,
+    /// 恢复: restart the clock; the deadline moves by the time spent paused.
+    Resume,
+    /// 允许迟到入场: let a candidate start after the late-entry window (one candidate).
+    AdmitLate,
+    /// 违纪终止: end the paper for irregularity; the score is void (one candidate).
+    Terminate,
+}
+
+impl PaperAction {
+    /// Every action.
+    pub const ALL: [PaperAction; 4] = [
+        PaperAction::Pause,
+        PaperAction::Resume,
+        PaperAction::AdmitLate,
+        PaperAction::Terminate,
+    ];
+
+    /// The wire name (the `{action}` path segment): `pause`, `admit_late`...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaperAction::Pause => "pause",
+            PaperAction::Resume => "resume",
+            PaperAction::AdmitLate => "admit_late",
+            PaperAction::Terminate => "terminate",
+        }
+    }
+}
+
 /// Give one candidate more time (延长考试时间), with the reason (for the audit log).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -337,6 +372,24 @@ pub struct CandidateView {
     /// The paper's deadline (set once the session is open).
     #[serde(default)]
     pub deadline_at: Option<DateTime<Utc>>,
+    /// Paused by an invigilator since then (the deadline moves on resume).
+    #[serde(default)]
+    pub paused_at: Option<DateTime<Utc>>,
+    /// An invigilator admitted the candidate after the late-entry window.
+    #[serde(default)]
+    pub late_admitted: bool,
+    /// Ended by an invigilator for irregularity (违纪终止): the reason. The score is void.
+    #[serde(default)]
+    pub terminated_reason: Option<String>,
+    /// Questions answered so far.
+    #[serde(default)]
+    pub answered: u32,
+    /// When the last answer was saved.
+    #[serde(default)]
+    pub last_save_at: Option<DateTime<Utc>>,
+    /// When the terminal holding the paper was last heard from (a save or a poll).
+    #[serde(default)]
+    pub last_seen_at: Option<DateTime<Utc>>,
 }
 
 /// A terminal waiting to take over a started paper.
@@ -403,6 +456,13 @@ pub struct ExamView {
     pub held_elsewhere: Option<String>,
     /// Result, once submitted (if the session shows scores).
     pub result: Option<SubmitResult>,
+    /// Paused by an invigilator since then: answering is closed and the clock stands
+    /// still at `deadline - paused_at` until the paper resumes.
+    #[serde(default)]
+    pub paused_at: Option<DateTime<Utc>>,
+    /// The invigilator ended the paper for irregularity (违纪终止): the reason given.
+    #[serde(default)]
+    pub terminated_reason: Option<String>,
 }
 
 /// Save (or clear) one answer. Idempotent: a `seq` not above the stored one changes nothing.
@@ -446,6 +506,9 @@ pub struct SubmitResult {
     /// The score, when the session shows it to candidates at submission (staff always
     /// see it in the results).
     pub score: Option<PaperScore>,
+    /// Ended by an invigilator for irregularity (违纪终止): the reason; the score is void.
+    #[serde(default)]
+    pub terminated_reason: Option<String>,
 }
 
 /// A marked paper's score.
@@ -578,6 +641,9 @@ pub struct DemoFile {
     pub server: String,
     /// Demo session id.
     pub session_id: i64,
+    /// Demo practical session id.
+    #[serde(default)]
+    pub practical_session_id: Option<i64>,
     /// Staff accounts.
     pub accounts: Vec<DemoAccount>,
     /// Candidates.
@@ -1123,4 +1189,19 @@ pub struct ItemAnalysisView {
     pub items: Vec<crate::analysis::ItemStats>,
     /// Per session.
     pub sessions: Vec<SessionAnalysis>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PaperAction;
+
+    #[test]
+    fn paper_action_names_are_their_serde_names() {
+        for action in PaperAction::ALL {
+            assert_eq!(
+                serde_json::to_value(action).unwrap(),
+                serde_json::json!(action.as_str())
+            );
+        }
+    }
 }

@@ -63,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
         settings: Arc::new(settings.clone()),
         archive_key: key.clone(),
         report_font: Err(Arc::new("not needed".into())),
+        metrics: Default::default(),
     };
 
     // Seal n records, one session of 100 at a time.
@@ -163,6 +164,7 @@ async fn main() -> anyhow::Result<()> {
                     auto_submitted: false,
                     terminal: Some(format!("term-{c}")),
                     terminal_seat: Some(format!("{:02}", c % 50 + 1)),
+                    terminated: None,
                 },
                 answers: answers.iter().map(|a| a.map(Answer::to_wire)).collect(),
                 answer_events: events,

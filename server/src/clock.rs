@@ -17,9 +17,18 @@ pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// China's zone (UTC+8, no daylight saving): what staff and candidates read.
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// An instant as Beijing time, with a chrono `format`.
+pub fn in_beijing(t: DateTime<Utc>, format: &str) -> String {
+    t.with_timezone(&beijing()).format(format).to_string()
+}
+
 /// The calendar date in China (UTC+8) of an instant: exam dates, result validity and
 /// retake windows are counted in Beijing time whatever the server's zone.
 pub fn china_date(ms: Millis) -> NaiveDate {
-    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    to_datetime(ms).with_timezone(&beijing).date_naive()
+    to_datetime(ms).with_timezone(&beijing()).date_naive()
 }

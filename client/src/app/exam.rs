@@ -13,6 +13,10 @@ pub const WARN_BEFORE: TimeDelta = TimeDelta::minutes(10);
 /// How often the exam is fetched again during the paper (clock skew, added time, a
 /// submission made elsewhere).
 pub const FETCH_EVERY: TimeDelta = TimeDelta::seconds(30);
+/// How often the exam is fetched while it is paused, to resume promptly.
+pub const FETCH_EVERY_PAUSED: TimeDelta = TimeDelta::seconds(3);
+/// The server's code for "an invigilator paused this paper".
+pub const PAPER_PAUSED: &str = "paper_paused";
 
 /// Where the paper is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +64,9 @@ pub struct Exam {
     pub late_saves: Vec<u16>,
     /// Another terminal has the paper now (its seat label, or `""`): this one must stop.
     pub taken_over: Option<String>,
+    /// An invigilator paused the paper at this server time: input is closed and the clock
+    /// stands still until the server says it resumed.
+    pub paused_at: Option<DateTime<Utc>>,
     fetching: bool,
     next_fetch: DateTime<Utc>,
 }
@@ -92,15 +99,19 @@ impl Exam {
             overflow: 0,
             late_saves: Vec::new(),
             taken_over: None,
+            paused_at: view.paused_at,
             fetching: false,
             next_fetch: now + FETCH_EVERY,
         };
         Some((exam, resend))
     }
 
-    /// Time left on the server's clock.
+    /// Time left on the server's clock; while paused, what was left when it paused.
     pub fn remaining(&self, clock: &ServerClock, now: DateTime<Utc>) -> TimeDelta {
-        clock.remaining(self.deadline, now)
+        match self.paused_at {
+            Some(paused) => (self.deadline - paused).max(TimeDelta::zero()),
+            None => clock.remaining(self.deadline, now),
+        }
     }
 
     /// Whether the 10-minute warning is on.
@@ -109,7 +120,10 @@ impl Exam {
     }
 
     pub(super) fn tick(&mut self, clock: &ServerClock, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-        if self.phase == Phase::Answering && self.remaining(clock, now) <= TimeDelta::zero() {
+        if self.phase == Phase::Answering
+            && self.paused_at.is_none()
+            && self.remaining(clock, now) <= TimeDelta::zero()
+        {
             self.time_up(fx);
         }
         if !self.fetching && now >= self.next_fetch {
@@ -131,8 +145,8 @@ impl Exam {
     }
 
     pub(super) fn key(&mut self, key: Key, fx: &mut Vec<Effect>) {
-        if self.phase != Phase::Answering {
-            return; // input is closed once the paper is being submitted
+        if self.phase != Phase::Answering || self.paused_at.is_some() {
+            return; // input is closed while paused and once the paper is being submitted
         }
         self.notice = None;
         match self.modal.take() {
@@ -259,6 +273,10 @@ impl Exam {
                 self.sheet
                     .acknowledge(ack.no, ack.seq, ack.answer.as_deref());
             }
+            Reply::SaveRejected { failure, .. } if failure.code == PAPER_PAUSED => {
+                // Not refused for good: the change stays pending and is sent again on resume.
+                self.pause(clock.server_time(now), now);
+            }
             Reply::SaveRejected { job, failure } => {
                 self.sheet.reject(job.no, job.seq, &failure.message);
                 match failure.code.as_str() {
@@ -289,6 +307,19 @@ impl Exam {
                 if let Some(deadline) = view.deadline {
                     self.deadline = deadline;
                 }
+                match (self.paused_at, view.paused_at) {
+                    (_, Some(paused)) => {
+                        self.pause(paused, now);
+                        self.paused_at = Some(paused); // the server's time, not our estimate
+                    }
+                    (Some(_), None) => {
+                        // Resumed: send again what the pause held back.
+                        self.paused_at = None;
+                        self.notice = Some(s::RESUMED.to_owned());
+                        fx.extend(self.sheet.unsent().into_iter().map(Effect::Save));
+                    }
+                    (None, None) => {}
+                }
                 if view.held_elsewhere.is_some() {
                     self.taken_over = view.held_elsewhere;
                     return None;
@@ -303,11 +334,21 @@ impl Exam {
             }
             Reply::FetchFailed(_) => {
                 self.fetching = false;
-                self.next_fetch = now + FETCH_EVERY;
+                self.next_fetch = now
+                    + if self.paused_at.is_some() {
+                        FETCH_EVERY_PAUSED
+                    } else {
+                        FETCH_EVERY
+                    };
             }
             Reply::Submitted(result) => return Some(self.outcome(Some(result))),
             Reply::SubmitFailed(failure) if failure.code == TAKEN_OVER => {
                 self.taken_over = Some(String::new());
+            }
+            Reply::SubmitFailed(failure) if failure.code == PAPER_PAUSED => {
+                // Paused before the submission arrived (even at time-out): wait for resume.
+                self.phase = Phase::Answering;
+                self.pause(clock.server_time(now), now);
             }
             Reply::SubmitFailed(failure) => {
                 if self.phase == (Phase::Submitting { auto: true }) {
@@ -319,6 +360,19 @@ impl Exam {
             _ => {}
         }
         None
+    }
+
+    /// The paper is paused (since `at`, server time): close input, stop the clock, and
+    /// ask the server again soon.
+    fn pause(&mut self, at: DateTime<Utc>, now: DateTime<Utc>) {
+        if self.paused_at.is_none() {
+            self.paused_at = Some(at);
+        }
+        self.modal = None;
+        self.notice = None;
+        if !self.fetching {
+            self.next_fetch = self.next_fetch.min(now + FETCH_EVERY_PAUSED);
+        }
     }
 
     fn outcome(&self, result: Option<SubmitResult>) -> Outcome {

@@ -63,6 +63,8 @@ pub(crate) fn view(status: PaperStatus, open: bool, server_now: DateTime<Utc>) -
         },
         held_elsewhere: None,
         result: None,
+        paused_at: None,
+        terminated_reason: None,
     }
 }
 
@@ -77,6 +79,7 @@ pub(crate) fn result(auto: bool) -> SubmitResult {
             pass_mark: 70.0,
             passed: true,
         }),
+        terminated_reason: None,
     }
 }
 

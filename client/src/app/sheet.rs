@@ -321,6 +321,20 @@ impl Sheet {
             .count()
     }
 
+    /// Saves for every question whose latest change is pending (held back by a pause,
+    /// say): sending them again is safe, the server ignores a `seq` it already has.
+    pub fn unsent(&self) -> Vec<SaveJob> {
+        self.questions
+            .iter()
+            .filter(|q| q.save_state() == SaveState::Pending)
+            .map(|q| SaveJob {
+                no: q.no,
+                answer: q.answer.map(Answer::to_wire),
+                seq: q.seq,
+            })
+            .collect()
+    }
+
     /// Questions whose latest change the server does not hold (pending or refused).
     pub fn unacknowledged(&self) -> usize {
         self.questions

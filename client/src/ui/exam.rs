@@ -51,6 +51,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &State, exam: &Exam, hi
 
     match (&exam.phase, &exam.modal) {
         (Phase::Submitting { auto }, _) => modal::submitting(frame, area, state, *auto, hits),
+        (Phase::Answering, _) if exam.paused_at.is_some() => modal::paused(frame, area, hits),
         (_, Some(Modal::Goto(typed))) => modal::goto(frame, area, typed, exam.sheet.len(), hits),
         (_, Some(Modal::ConfirmSubmit)) => modal::confirm_submit(frame, area, exam, hits),
         (_, Some(Modal::Help)) => modal::help(frame, area, hits),

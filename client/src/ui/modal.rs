@@ -142,6 +142,15 @@ pub(super) fn submitting(
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
 }
 
+/// The invigilator paused the paper: a box over the exam, no buttons (input is closed).
+pub(super) fn paused(frame: &mut Frame, area: Rect, hits: &mut HitMap) {
+    let text = Text::from(vec![Line::styled(s::PAUSED_BODY, theme::STRONG)]);
+    let width = area.width.saturating_sub(8).min(64);
+    let height = height_for(&text, width, 0);
+    let inner = open_box(frame, area, s::PAUSED_TITLE, width, height, hits);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
+
 pub(super) fn help(frame: &mut Frame, area: Rect, hits: &mut HitMap) {
     let key_width = s::HELP
         .iter()

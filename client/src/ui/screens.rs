@@ -353,18 +353,15 @@ pub(super) fn result(frame: &mut Frame, area: Rect, o: &Outcome, hits: &mut HitM
         field(s::SEAT, p.seat.clone()),
         field(s::SUBJECT, p.subject_name.clone()),
         Line::raw(""),
-        Line::styled(
-            if o.auto {
-                s::RESULT_AUTO
-            } else {
-                s::RESULT_SUBMITTED
-            },
-            if o.auto {
-                theme::TIME_WARN
-            } else {
-                theme::STRONG
-            },
-        ),
+        match o
+            .result
+            .as_ref()
+            .and_then(|r| r.terminated_reason.as_deref())
+        {
+            Some(reason) => Line::styled(s::result_terminated(reason), theme::ERROR),
+            None if o.auto => Line::styled(s::RESULT_AUTO, theme::TIME_WARN),
+            None => Line::styled(s::RESULT_SUBMITTED, theme::STRONG),
+        },
         Line::raw(""),
     ];
     match &o.result {

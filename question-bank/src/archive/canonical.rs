@@ -71,4 +71,21 @@ mod tests {
         let again = canonical_json(&serde_json::from_str(&once).unwrap());
         assert_eq!(once, again);
     }
+
+    /// Regression (fuzz/archive_record): with serde_json's default float parsing,
+    /// re-parsing the canonical text of this number gave a value one ULP away, so the
+    /// canonical form was not a fixed point.
+    #[test]
+    fn canonical_text_is_a_fixed_point_for_floats() {
+        for text in [
+            "51555555555155555012e0166",
+            "[0.1,2.5e-308,1.7976931348623157e308]",
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let once = canonical_json(&value);
+            let reparsed: Value = serde_json::from_str(&once).unwrap();
+            assert_eq!(reparsed, value, "{text}");
+            assert_eq!(canonical_json(&reparsed), once, "{text}");
+        }
+    }
 }

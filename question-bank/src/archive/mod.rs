@@ -14,7 +14,8 @@ mod seal;
 
 pub use record::{
     AnswerEvent, AreaScore, Attendance, AuditEntry, InstitutionRef, PersonRef, PracticalOutcome,
-    PracticalRecord, RecordBody, SessionRef, SheetEntry, TemplateRef, TheoryRecord, TheoryScore,
+    PracticalRecord, RecordBody, SessionRef, SheetEntry, TemplateRef, Termination, TheoryRecord,
+    TheoryScore,
 };
 pub use rescore::{mark_theory, rescore_theory, theory_score};
 pub use seal::{

@@ -162,6 +162,19 @@ pub struct Attendance {
     pub terminal: Option<String>,
     /// Seat that terminal reported.
     pub terminal_seat: Option<String>,
+    /// Ended by an invigilator for irregularity (违纪终止): the score is void.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminated: Option<Termination>,
+}
+
+/// An invigilator ended the paper for irregularity. The answers stay in the record as
+/// evidence; the score is void (0 points, failed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Termination {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The reason the invigilator gave.
+    pub reason: String,
 }
 
 /// One applied answer change.

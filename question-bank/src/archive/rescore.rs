@@ -44,7 +44,10 @@ pub fn rescore_theory(record: &TheoryRecord, bank: &Bank) -> Vec<String> {
             return differences;
         }
     };
-    let recomputed = theory_score(&report, record.blueprint.pass_mark_tenths);
+    let mut recomputed = theory_score(&report, record.blueprint.pass_mark_tenths);
+    if record.attendance.terminated.is_some() {
+        recomputed = recomputed.voided();
+    }
     match &record.score {
         None => differences.push(format!(
             "记录无成绩，重新评分为 {}",
@@ -86,6 +89,19 @@ pub fn mark_theory(record: &TheoryRecord, bank: &Bank) -> Result<ScoreReport, St
         answers.push(parsed);
     }
     score_paper(bank, &record.blueprint, &record.paper, &answers).map_err(|e| e.to_string())
+}
+
+impl TheoryScore {
+    /// The score of a paper ended for irregularity: nothing earned, failed; the maximum,
+    /// the pass mark and the unanswered count stay as they were.
+    pub fn voided(mut self) -> TheoryScore {
+        self.total_tenths = 0;
+        self.passed = false;
+        for area in &mut self.areas {
+            area.earned_tenths = 0;
+        }
+        self
+    }
 }
 
 /// The score summary sealed into a record, from a marking.

@@ -102,6 +102,7 @@ fn theory(bank: &Bank, seed: u64) -> TheoryRecord {
             auto_submitted: false,
             terminal: Some("t-1".into()),
             terminal_seat: Some("07".into()),
+            terminated: None,
         },
         answer_events,
         answers,
@@ -231,6 +232,35 @@ fn rescoring_reports_a_sealed_score_that_the_answers_do_not_give() {
     assert!(rescore_theory(&t, &bank)
         .iter()
         .any(|d| d.contains("作答记录")));
+}
+
+#[test]
+fn a_terminated_paper_rescores_to_a_void_score_and_keeps_its_answers() {
+    let bank = sample_bank(60);
+    let mut t = theory(&bank, 9);
+    let marked = t.score.clone().unwrap();
+    assert!(marked.total_tenths > 0, "fixture should earn points");
+    t.attendance.terminated = Some(Termination {
+        at: t.attendance.submitted_at.unwrap(),
+        reason: "夹带资料".into(),
+    });
+    // The score as marked no longer stands: the record must carry the void score.
+    let diffs = rescore_theory(&t, &bank);
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    t.score = Some(marked.clone().voided());
+    assert!(rescore_theory(&t, &bank).is_empty());
+    let void = t.score.as_ref().unwrap();
+    assert_eq!((void.total_tenths, void.passed), (0, false));
+    assert_eq!(void.max_tenths, marked.max_tenths);
+    assert_eq!(void.unanswered, marked.unanswered);
+    assert!(void.areas.iter().all(|a| a.earned_tenths == 0));
+    // The reason survives canonical serialisation; untouched records serialise as before.
+    let json = serde_json::to_string(&t.attendance).unwrap();
+    assert!(json.contains("夹带资料"));
+    t.attendance.terminated = None;
+    assert!(!serde_json::to_string(&t.attendance)
+        .unwrap()
+        .contains("terminated"));
 }
 
 #[test]

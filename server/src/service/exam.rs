@@ -14,6 +14,7 @@ use super::AppState;
 use crate::clock::{now_millis, to_datetime, Millis};
 use crate::error::{ApiError, ApiResult};
 use crate::store::exams::{AnswerRow, Claim, ExamRow, Marked, SaveOutcome, Submission, Terminal};
+use crate::store::invigilation::TOUCH_EVERY;
 use crate::store::sessions::{paper_status, SessionRow};
 
 /// A paper with the bank version and blueprint it belongs to.
@@ -110,6 +111,7 @@ fn submit_result(
         auto_submitted: exam.auto_submitted,
         submitted_at: to_datetime(exam.submitted_at?),
         score: session.show_score.then_some(score),
+        terminated_reason: exam.terminated_reason.clone(),
     })
 }
 
@@ -122,6 +124,14 @@ pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> A
     let held_elsewhere = (status == PaperStatus::Started && !exam.held_by(terminal))
         .then(|| exam.terminal_seat.clone().unwrap_or_default());
     let questions = if status == PaperStatus::Started && held_elsewhere.is_none() {
+        let now = now_millis();
+        // Only a stale note costs a write; most polls are read-only.
+        if exam
+            .last_seen_at
+            .is_none_or(|seen| seen < now - TOUCH_EVERY)
+        {
+            state.store.touch_paper(exam.paper_id, now).await?;
+        }
         let rows = state.store.answers(exam.paper_id).await?;
         display_questions(&loaded, &rows)?
     } else {
@@ -143,6 +153,8 @@ pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> A
         questions,
         held_elsewhere,
         result: submit_result(&exam, &session, &loaded),
+        paused_at: exam.paused_at.map(to_datetime),
+        terminated_reason: exam.terminated_reason.clone(),
     })
 }
 
@@ -202,11 +214,13 @@ pub async fn start_exam(
                 "考试尚未开始，请等待监考人员开考",
             ))
         }
-        (PaperStatus::Pending, Some(opened)) => {
-            if now > opened + session.late_entry_minutes * 60_000 {
+        (PaperStatus::Pending, Some(_)) => {
+            if session.late_entry_ends().is_some_and(|end| now > end)
+                && exam.late_admitted_at.is_none()
+            {
                 return Err(ApiError::conflict(
                     "late_entry_closed",
-                    "已超过开考后允许入场的时间，不能参加本场考试",
+                    "已超过开考后允许入场的时间。如需入场，请举手示意，经监考老师批准后再开始答题。",
                 ));
             }
             if exam.deadline_at.is_some_and(|d| now >= d) {
@@ -314,6 +328,7 @@ pub async fn save_answer(
             now_millis(),
         )
         .await?;
+    state.metrics.answer_saved(&outcome);
     match outcome {
         SaveOutcome::Saved {
             applied,
@@ -350,7 +365,15 @@ pub async fn save_answer(
             "考试时间已结束，答案未保存",
         )),
         SaveOutcome::TakenOver => Err(taken_over()),
+        SaveOutcome::Paused => Err(paused()),
     }
+}
+
+fn paused() -> ApiError {
+    ApiError::conflict(
+        "paper_paused",
+        "考试已被监考人员暂停，计时已停止；恢复后本机会自动重新提交未保存的答案",
+    )
 }
 
 fn taken_over() -> ApiError {
@@ -379,10 +402,10 @@ pub async fn submit_exam(
     let exam = if paper_status(&exam.status) == PaperStatus::Started {
         let now = now_millis();
         let auto = exam.deadline_at.is_some_and(|d| now >= d);
-        if submit_paper(state, &exam, &loaded, Some(terminal), now, auto).await?
-            == Submission::TakenOver
-        {
-            return Err(taken_over());
+        match submit_paper(state, &exam, &loaded, Some(terminal), now, auto).await? {
+            Submission::TakenOver => return Err(taken_over()),
+            Submission::Paused => return Err(paused()),
+            Submission::Done(_) | Submission::NotStarted => {}
         }
         // Re-read the row for the stored score and submission time.
         state

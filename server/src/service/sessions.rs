@@ -164,25 +164,6 @@ pub(crate) fn session_blueprint(session: &SessionRow) -> anyhow::Result<Blueprin
     Ok(serde_json::from_str(&session.blueprint_json)?)
 }
 
-fn valid_ticket(t: &str) -> bool {
-    (4..=32).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-/// Normalise a seat to at least two digits (`7` → `07`) within `1..=seats`.
-fn parse_seat(seat: &str, seats: i64) -> ApiResult<String> {
-    let n: i64 = seat
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::invalid("invalid_seat", format!("座位号 `{seat}` 应为数字")))?;
-    if !(1..=seats).contains(&n) {
-        return Err(ApiError::invalid(
-            "invalid_seat",
-            format!("座位号应在 01–{seats:02} 之间"),
-        ));
-    }
-    Ok(format!("{n:02}"))
-}
-
 /// Register a candidate and assemble their paper now, so the start of the exam does no
 /// assembly work.
 pub async fn register_candidate(
@@ -194,14 +175,8 @@ pub async fn register_candidate(
     let session = load_session(state, session_id).await?;
     let name = validate::person_name(&req.name)?;
     let id_number = validate::id_number(&req.id_number)?;
-    let ticket = req.ticket.trim();
-    if !valid_ticket(ticket) {
-        return Err(ApiError::invalid(
-            "invalid_ticket",
-            "准考证号应为 4–32 位字母、数字或连字符",
-        ));
-    }
-    let seat = parse_seat(&req.seat, session.seats)?;
+    let ticket = validate::ticket(&req.ticket)?;
+    let seat = validate::seat(&req.seat, session.seats)?;
     check_registration(
         state,
         id_number.as_str(),
@@ -294,19 +269,4 @@ pub async fn open_session(
         .await?;
     tracing::info!(session_id, "session opened");
     session_view(state, session_id).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seats_are_normalised_and_bounded() {
-        assert_eq!(parse_seat("7", 12).unwrap(), "07");
-        assert_eq!(parse_seat("012", 12).unwrap(), "12");
-        assert!(parse_seat("13", 12).is_err());
-        assert!(parse_seat("0", 12).is_err());
-        assert!(parse_seat("A1", 12).is_err());
-        assert!(valid_ticket("D0001-01") && !valid_ticket("ab") && !valid_ticket("票号1234"));
-    }
 }

@@ -32,6 +32,7 @@ pub async fn auto_submit_expired(state: &AppState) -> anyhow::Result<usize> {
         let session = load_session(state, exam.session_id).await?;
         let loaded = load_paper(state, &exam, &session).await?;
         if let Submission::Done(_) = submit_paper(state, &exam, &loaded, None, now, true).await? {
+            state.metrics.auto_submitted(exam.deadline_at, now);
             closed += 1;
         }
     }

@@ -41,6 +41,37 @@ pub fn username(name: &str) -> ApiResult<&str> {
     Ok(name)
 }
 
+/// An admission ticket number (准考证号), trimmed: 4–32 of ASCII letters, digits and `-`.
+pub fn ticket(raw: &str) -> ApiResult<&str> {
+    let ticket = raw.trim();
+    let valid = (4..=32).contains(&ticket.len())
+        && ticket
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        return Err(ApiError::invalid(
+            "invalid_ticket",
+            "准考证号应为 4–32 位字母、数字或连字符",
+        ));
+    }
+    Ok(ticket)
+}
+
+/// A seat number within `1..=seats`, normalised to at least two digits (`7` → `07`).
+pub fn seat(raw: &str, seats: i64) -> ApiResult<String> {
+    let n: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid("invalid_seat", format!("座位号 `{raw}` 应为数字")))?;
+    if !(1..=seats).contains(&n) {
+        return Err(ApiError::invalid(
+            "invalid_seat",
+            format!("座位号应在 01–{seats:02} 之间"),
+        ));
+    }
+    Ok(format!("{n:02}"))
+}
+
 /// A new password: at least 10 characters.
 pub fn password(password: &str) -> ApiResult<()> {
     if password.chars().count() < 10 {
@@ -114,5 +145,27 @@ pub fn part_kind(kind: Option<&str>) -> ApiResult<()> {
             "invalid_kind",
             "kind 只能是 theory（理论）或 practical（实操）",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seats_are_normalised_and_bounded() {
+        assert_eq!(seat("7", 12).unwrap(), "07");
+        assert_eq!(seat(" 012 ", 12).unwrap(), "12");
+        assert!(seat("13", 12).is_err());
+        assert!(seat("0", 12).is_err());
+        assert!(seat("A1", 12).is_err());
+    }
+
+    #[test]
+    fn tickets_are_short_ascii_codes() {
+        assert_eq!(ticket(" D0001-01 ").unwrap(), "D0001-01");
+        assert!(ticket("ab").is_err());
+        assert!(ticket("票号1234").is_err());
+        assert!(ticket(&"9".repeat(33)).is_err());
     }
 }

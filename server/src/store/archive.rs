@@ -3,6 +3,7 @@
 use question_bank::archive::{seal, ArchiveKey, RecordBody, SealedRecord, GENESIS};
 use sqlx::{Sqlite, Transaction};
 
+use super::audit::insert_audit;
 use super::Store;
 use crate::clock::Millis;
 
@@ -43,6 +44,10 @@ pub struct TheorySourceRow {
     pub terminal_id: Option<String>,
     /// Its seat.
     pub terminal_seat: Option<String>,
+    /// Ended for irregularity at.
+    pub terminated_at: Option<Millis>,
+    /// Ended for irregularity: why.
+    pub terminated_reason: Option<String>,
 }
 
 /// One applied answer change.
@@ -257,7 +262,8 @@ impl Store {
         sqlx::query_as(
             "SELECT c.id AS candidate_id, c.name, c.id_number, c.gender, c.employer, c.ticket, c.seat,
                     p.id AS paper_id, p.paper_json, p.status, p.deadline_at, p.started_at,
-                    p.submitted_at, p.auto_submitted, p.score_tenths, p.terminal_id, p.terminal_seat
+                    p.submitted_at, p.auto_submitted, p.score_tenths, p.terminal_id, p.terminal_seat,
+                    p.terminated_at, p.terminated_reason
              FROM candidates c JOIN papers p ON p.candidate_id = c.id
              WHERE c.session_id = ? ORDER BY c.seat",
         )
@@ -559,13 +565,14 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, 'archive.purge', 'archive', ?)",
+        insert_audit(
+            &mut *tx,
+            now,
+            by,
+            "archive.purge",
+            "archive",
+            &format!("{removed} records through #{through}, before {before}: {reason}"),
         )
-        .bind(now)
-        .bind(by)
-        .bind(format!("{removed} records through #{through}, before {before}: {reason}"))
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(removed)

@@ -44,6 +44,14 @@ pub struct ExamRow {
     pub terminal_id: Option<String>,
     /// Its seat label.
     pub terminal_seat: Option<String>,
+    /// Paused by an invigilator since then.
+    pub paused_at: Option<Millis>,
+    /// Admitted after the late-entry window by an invigilator.
+    pub late_admitted_at: Option<Millis>,
+    /// Ended for irregularity: the reason.
+    pub terminated_reason: Option<String>,
+    /// When the terminal holding the paper last polled (see `Store::touch_paper`).
+    pub last_seen_at: Option<Millis>,
 }
 
 impl ExamRow {
@@ -88,6 +96,8 @@ pub enum Submission {
     NotStarted,
     /// Another terminal holds the paper.
     TakenOver,
+    /// An invigilator paused the paper.
+    Paused,
 }
 
 /// A stored answer.
@@ -125,6 +135,8 @@ pub enum SaveOutcome {
     DeadlinePassed,
     /// Another terminal holds the paper now.
     TakenOver,
+    /// An invigilator paused the paper.
+    Paused,
 }
 
 /// Outcome of giving a candidate more time.
@@ -140,6 +152,15 @@ pub enum Extension {
     NotOpen,
 }
 
+/// What a save checks about its paper, read inside the save transaction.
+#[derive(sqlx::FromRow)]
+struct SaveGate {
+    status: String,
+    deadline_at: Option<Millis>,
+    terminal_id: Option<String>,
+    paused_at: Option<Millis>,
+}
+
 /// A marked paper, ready to store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marked {
@@ -153,7 +174,8 @@ pub struct Marked {
 
 const EXAM_COLUMNS: &str = "c.id AS candidate_id, c.name, c.id_number, c.ticket, c.seat, c.session_id,
     p.id AS paper_id, p.paper_json, p.question_count, p.status, p.deadline_at, p.submitted_at, p.auto_submitted,
-    p.score_tenths, p.passed, p.unanswered, p.terminal_id, p.terminal_seat";
+    p.score_tenths, p.passed, p.unanswered, p.terminal_id, p.terminal_seat, p.paused_at, p.late_admitted_at,
+    p.terminated_reason, p.last_seen_at";
 
 impl Store {
     /// The exam of the candidate holding `ticket`.
@@ -314,7 +336,7 @@ impl Store {
     }
 
     /// Move a pending or started paper's deadline `add_ms` later, only while it has not
-    /// passed at `now`. Check and update in one write transaction, so the sweeper cannot
+    /// passed at `now` (a paused paper's clock stands still, so it has not). Check and update in one write transaction, so the sweeper cannot
     /// close the paper in between.
     #[tracing::instrument(skip_all, fields(paper_id))]
     pub async fn extend_deadline(
@@ -326,7 +348,7 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         let updated = sqlx::query(
             "UPDATE papers SET deadline_at = deadline_at + ?
-             WHERE id = ? AND status IN ('pending', 'started') AND deadline_at > ?",
+             WHERE id = ? AND status IN ('pending', 'started') AND (deadline_at > ? OR paused_at IS NOT NULL)",
         )
         .bind(add_ms)
         .bind(paper_id)
@@ -361,19 +383,22 @@ impl Store {
         now: Millis,
     ) -> sqlx::Result<SaveOutcome> {
         let mut tx = self.writer.begin().await?;
-        let state: Option<(String, Option<Millis>, Option<String>)> =
-            sqlx::query_as("SELECT status, deadline_at, terminal_id FROM papers WHERE id = ?")
-                .bind(paper_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let deadline = match state {
-            Some((status, _, Some(holder))) if status == "started" && holder != terminal => {
+        let gate: Option<SaveGate> = sqlx::query_as(
+            "SELECT status, deadline_at, terminal_id, paused_at FROM papers WHERE id = ?",
+        )
+        .bind(paper_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(gate) = gate else {
+            return Ok(SaveOutcome::NotStarted);
+        };
+        let deadline = match (gate.status.as_str(), gate.deadline_at) {
+            ("started", _) if gate.terminal_id.as_deref().is_some_and(|h| h != terminal) => {
                 return Ok(SaveOutcome::TakenOver)
             }
-            Some((status, Some(deadline), _)) if status == "started" => deadline,
-            Some((status, _, _)) if status == "submitted" || status == "absent" => {
-                return Ok(SaveOutcome::Closed)
-            }
+            ("started", _) if gate.paused_at.is_some() => return Ok(SaveOutcome::Paused),
+            ("started", Some(deadline)) => deadline,
+            ("submitted" | "absent", _) => return Ok(SaveOutcome::Closed),
             _ => return Ok(SaveOutcome::NotStarted),
         };
         if now >= deadline {
@@ -436,17 +461,18 @@ impl Store {
         F: FnOnce(&[AnswerRow]) -> anyhow::Result<Marked>,
     {
         let mut tx = self.writer.begin().await?;
-        let state: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT status, terminal_id FROM papers WHERE id = ?")
+        let state: Option<(String, Option<String>, Option<Millis>)> =
+            sqlx::query_as("SELECT status, terminal_id, paused_at FROM papers WHERE id = ?")
                 .bind(paper_id)
                 .fetch_optional(&mut *tx)
                 .await?;
         match (state, by) {
-            (Some((status, _)), _) if status != "started" => return Ok(Submission::NotStarted),
+            (Some((status, _, _)), _) if status != "started" => return Ok(Submission::NotStarted),
             (None, _) => return Ok(Submission::NotStarted),
-            (Some((_, Some(holder))), Some(by)) if holder != by => {
+            (Some((_, Some(holder), _)), Some(by)) if holder != by => {
                 return Ok(Submission::TakenOver)
             }
+            (Some((_, _, Some(_))), _) => return Ok(Submission::Paused),
             _ => {}
         }
         let answers = answers_of(&mut *tx, paper_id).await?;
@@ -468,7 +494,8 @@ impl Store {
         Ok(Submission::Done(marked))
     }
 
-    /// Papers whose deadline has passed and that are still pending or started.
+    /// Papers whose deadline has passed and that are still pending or started (and not
+    /// paused: a paused paper's clock stands still).
     #[tracing::instrument(skip_all)]
     pub async fn expired_papers(
         &self,
@@ -476,7 +503,8 @@ impl Store {
         limit: i64,
     ) -> sqlx::Result<Vec<(i64, String)>> {
         sqlx::query_as(
-            "SELECT id, status FROM papers WHERE status IN ('pending', 'started') AND deadline_at <= ?
+            "SELECT id, status FROM papers
+             WHERE status IN ('pending', 'started') AND deadline_at <= ? AND paused_at IS NULL
              ORDER BY deadline_at LIMIT ?",
         )
         .bind(now)
@@ -515,4 +543,14 @@ where
         .bind(paper_id)
         .fetch_all(executor)
         .await
+}
+
+impl Store {
+    /// Papers started and not yet submitted: the `active_papers` gauge of `/metrics`.
+    #[tracing::instrument(skip_all)]
+    pub async fn active_paper_count(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM papers WHERE status = 'started'")
+            .fetch_one(&self.reader)
+            .await
+    }
 }

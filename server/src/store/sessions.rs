@@ -46,6 +46,13 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
+    /// When late entry closes: `late_entry_minutes` after the session opened (`None`
+    /// until it opens). After it, only a candidate an invigilator admitted may start.
+    pub fn late_entry_ends(&self) -> Option<Millis> {
+        self.opened_at
+            .map(|opened| opened + self.late_entry_minutes * 60_000)
+    }
+
     /// Parsed subject.
     pub fn subject(&self) -> anyhow::Result<Subject> {
         Ok(self.subject.parse()?)
@@ -170,6 +177,18 @@ pub struct CandidateRow {
     pub deadline_at: Option<Millis>,
     /// The candidate passed the identity check at a terminal.
     pub signed_in: bool,
+    /// Paused since.
+    pub paused_at: Option<Millis>,
+    /// Admitted late.
+    pub late_admitted: bool,
+    /// Ended for irregularity: why.
+    pub terminated_reason: Option<String>,
+    /// Questions answered.
+    pub answered: i64,
+    /// Last answer saved at.
+    pub last_save_at: Option<Millis>,
+    /// Terminal last noted polling at (saves show in `last_save_at`).
+    pub last_seen_at: Option<Millis>,
 }
 
 /// Parse a stored paper status.
@@ -206,6 +225,13 @@ impl CandidateRow {
             signed_in: self.signed_in,
             submitted_at: self.submitted_at.map(to_datetime),
             deadline_at: self.deadline_at.map(to_datetime),
+            paused_at: self.paused_at.map(to_datetime),
+            late_admitted: self.late_admitted,
+            terminated_reason: self.terminated_reason.clone(),
+            answered: u32::try_from(self.answered).unwrap_or(0),
+            last_save_at: self.last_save_at.map(to_datetime),
+            // Heard from: the last poll noted, or the last save, whichever is later.
+            last_seen_at: self.last_seen_at.max(self.last_save_at).map(to_datetime),
         }
     }
 }
@@ -369,7 +395,11 @@ impl Store {
             "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status,
                p.terminal_seat, p.takeover_seat, p.takeover_requested_at, p.submitted_at, p.deadline_at,
                EXISTS (SELECT 1 FROM audit_log a WHERE a.target = 'candidate:' || c.id
-                         AND a.action = 'exam.signin') AS signed_in
+                         AND a.action = 'exam.signin') AS signed_in,
+               p.paused_at, p.late_admitted_at IS NOT NULL AS late_admitted, p.terminated_reason,
+               (SELECT COUNT(*) FROM answers a WHERE a.paper_id = p.id AND a.answer IS NOT NULL) AS answered,
+               (SELECT MAX(saved_at) FROM answers a WHERE a.paper_id = p.id) AS last_save_at,
+               p.last_seen_at
              FROM candidates c JOIN papers p ON p.candidate_id = c.id
              WHERE c.session_id = ? ORDER BY length(c.seat), c.seat",
         )

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use question_bank::archive::{
     theory_score, AnswerEvent, Attendance, AuditEntry, InstitutionRef, PersonRef, PracticalOutcome,
-    PracticalRecord, RecordBody, SessionRef, SheetEntry, TemplateRef, TheoryRecord,
+    PracticalRecord, RecordBody, SessionRef, SheetEntry, TemplateRef, Termination, TheoryRecord,
 };
 use question_bank::practical::AssessorProfile;
 use question_bank::wire::PaperStatus;
@@ -100,9 +100,19 @@ pub(super) async fn theory_records(
             }
         }
         let submitted = src.status == "submitted";
+        let terminated = match (src.terminated_at, src.terminated_reason) {
+            (Some(at), Some(reason)) => Some(Termination {
+                at: to_datetime(at),
+                reason,
+            }),
+            _ => None,
+        };
         let score = if submitted {
             let report = loaded.mark(&rows)?;
-            let score = theory_score(&report, blueprint.pass_mark_tenths);
+            let mut score = theory_score(&report, blueprint.pass_mark_tenths);
+            if terminated.is_some() {
+                score = score.voided();
+            }
             if src.score_tenths != Some(i64::from(score.total_tenths)) {
                 anyhow::bail!(
                     "paper {} stored score {:?} but marks to {}",
@@ -143,6 +153,7 @@ pub(super) async fn theory_records(
                 auto_submitted: src.auto_submitted,
                 terminal: src.terminal_id,
                 terminal_seat: src.terminal_seat,
+                terminated,
             },
             answer_events: events.remove(&src.paper_id).unwrap_or_default(),
             answers: finals,

@@ -92,6 +92,7 @@ async fn append(
             now_millis(),
         )
         .await?;
+    state.metrics.records_sealed(sealed.len());
     Ok(sealed.len())
 }
 
