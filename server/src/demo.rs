@@ -1,16 +1,21 @@
-//! `serve --demo`: demo accounts for every role and an open Q2(限桥式起重机) session with
-//! twelve candidates, written to `<data_dir>/demo.json`.
+//! `serve --demo`: demo accounts for every role, an open Q2(限桥式起重机) session with
+//! twelve candidates, and a practical session (two assessors and a chief) with the first
+//! three of them, written to `<data_dir>/demo.json`.
 
 use chrono::{NaiveDate, Utc};
 use question_bank::id_number::synthesize;
+use question_bank::practical::{Apparatus, AssessorProfile, AssessorStatus, Filing, Title};
 use question_bank::wire::{
-    CreateSessionRequest, DemoAccount, DemoCandidate, DemoFile, InstitutionProfile,
-    RegisterCandidateRequest, Role,
+    CreatePracticalSessionRequest, CreateSessionRequest, DemoAccount, DemoCandidate, DemoFile,
+    InstitutionProfile, RegisterAssessorRequest, RegisterCandidateRequest,
+    RegisterPracticalCandidateRequest, Role,
 };
+use question_bank::{CraneType, Subject};
 
 use crate::auth::password::{hash_password_blocking, random_password};
 use crate::auth::Principal;
-use crate::service::{institution, sessions, AppState};
+use crate::clock::in_beijing;
+use crate::service::{institution, practical, sessions, AppState};
 use crate::startup::write_private;
 
 const NAMES: [&str; 12] = [
@@ -24,7 +29,6 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
     for (role, username, display) in [
         (Role::Admin, "admin", "系统管理员"),
         (Role::Examiner, "examiner", "考务员"),
-        (Role::Assessor, "assessor", "考评员"),
         (Role::Certifier, "certifier", "发证机关"),
     ] {
         let password = random_password();
@@ -69,12 +73,16 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let now = Utc::now();
+    let assessor_ids = seed_assessors(state, &mut accounts).await?;
     let session = sessions::create_session(
         state,
         &examiner,
         CreateSessionRequest {
-            title: format!("演示考试 {} Q2(限桥式起重机)", now.format("%Y-%m-%d %H:%M")),
-            batch: now.format("%Y-%m-%d-演示").to_string(),
+            title: format!(
+                "演示考试 {} Q2(限桥式起重机)",
+                in_beijing(now, "%Y-%m-%d %H:%M")
+            ),
+            batch: in_beijing(now, "%Y-%m-%d-演示"),
             subject: "Q2-bridge".to_owned(),
             starts_at: now,
             duration_seconds: None,
@@ -118,9 +126,12 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
         });
     }
     sessions::open_session(state, &examiner, session.id).await?;
+    let practical_session_id =
+        seed_practical(state, &examiner, &assessor_ids, &candidates[..3]).await?;
     let demo = DemoFile {
         server: server_url.to_owned(),
         session_id: session.id,
+        practical_session_id: Some(practical_session_id),
         accounts,
         candidates,
     };
@@ -129,4 +140,129 @@ pub async fn seed(state: &AppState, server_url: &str) -> anyhow::Result<DemoFile
         &serde_json::to_string_pretty(&demo)?,
     )?;
     Ok(demo)
+}
+
+/// Demo assessors (username, name); the last is the chief.
+const ASSESSORS: [(&str, &str); 3] = [
+    ("assessor1", "李建国"),
+    ("assessor2", "王振华"),
+    ("chief", "赵明"),
+];
+
+/// Register the demo assessors (or give them fresh passwords on a later start); their
+/// assessor ids, in [`ASSESSORS`] order.
+async fn seed_assessors(
+    state: &AppState,
+    accounts: &mut Vec<DemoAccount>,
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for (n, (username, name)) in (1u16..).zip(ASSESSORS) {
+        let password = random_password();
+        let existing = match state.store.find_user(username).await? {
+            Some(user) => state.store.assessor_by_user(user.id).await?,
+            None => None,
+        };
+        let id = match existing {
+            Some(assessor) => {
+                let hash = hash_password_blocking(password.clone()).await?;
+                state
+                    .store
+                    .upsert_user(username, &hash, Role::Assessor, name)
+                    .await?;
+                assessor.id
+            }
+            None => {
+                let profile = AssessorProfile {
+                    name: name.to_owned(),
+                    id_number: synthesize(
+                        320_102,
+                        NaiveDate::from_ymd_opt(1975, 3, n.into()).expect("valid date"),
+                        30 + n,
+                    ),
+                    subjects: vec![Subject::Q2(None)],
+                    practice_years: 12,
+                    teaching_years: 6,
+                    title: Title::Engineer,
+                    filing: Some(Filing {
+                        number: format!("BA-DEMO-{n}"),
+                        date: NaiveDate::from_ymd_opt(2024, 1, 10).expect("valid date"),
+                    }),
+                    status: AssessorStatus::Active,
+                };
+                let system = Principal {
+                    id: 0,
+                    role: Role::Admin,
+                    name: "demo".to_owned(),
+                    terminal: Default::default(),
+                };
+                let request = RegisterAssessorRequest {
+                    username: username.to_owned(),
+                    password: password.clone(),
+                    profile,
+                };
+                institution::register_assessor(state, &system, request)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .id
+            }
+        };
+        accounts.push(DemoAccount {
+            role: Role::Assessor,
+            username: username.to_owned(),
+            password,
+        });
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// A practical session on the demo bridge crane with `candidates`, scored by the first two
+/// demo assessors and signed off by the third.
+async fn seed_practical(
+    state: &AppState,
+    examiner: &Principal,
+    assessors: &[i64],
+    candidates: &[DemoCandidate],
+) -> anyhow::Result<i64> {
+    let now = Utc::now();
+    let session = practical::create_session(
+        state,
+        examiner,
+        CreatePracticalSessionRequest {
+            title: format!(
+                "演示实操 {} Q2(限桥式起重机)",
+                in_beijing(now, "%Y-%m-%d %H:%M")
+            ),
+            batch: in_beijing(now, "%Y-%m-%d-演示"),
+            subject: "Q2-bridge".to_owned(),
+            starts_at: now,
+            template_id: "Q2-bridge".to_owned(),
+            template_version: None,
+            apparatus: Apparatus::Crane {
+                crane_type: CraneType::Bridge,
+                cab: true,
+                model: "QD 5t-22.5m".to_owned(),
+            },
+            assessor_ids: assessors[..2].to_vec(),
+            chief_assessor_id: assessors[2],
+            rule: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for c in candidates {
+        practical::register_candidate(
+            state,
+            examiner,
+            session.id,
+            RegisterPracticalCandidateRequest {
+                name: c.name.clone(),
+                id_number: c.id_number.clone(),
+                employer: "演示起重吊装有限公司".to_owned(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(session.id)
 }

@@ -68,9 +68,21 @@ impl Server {
     /// `exam-server serve` on `listen` over `data_dir` (to come back where terminals
     /// expect it after a crash), seeding demo data if `demo`.
     pub fn start_on(data_dir: tempfile::TempDir, listen: &str, demo: bool) -> Server {
+        Server::start_with(data_dir, listen, demo, &[])
+    }
+
+    /// `exam-server serve` with `extra` flags (e.g. `--tls-cert`); the URL it prints
+    /// (`https://…` with TLS) is [`Server::url`].
+    pub fn start_with(
+        data_dir: tempfile::TempDir,
+        listen: &str,
+        demo: bool,
+        extra: &[&std::ffi::OsStr],
+    ) -> Server {
         let mut cmd = Command::new(binary("exam-server"));
         cmd.args(["serve", "--listen", listen, "--data-dir"])
-            .arg(data_dir.path());
+            .arg(data_dir.path())
+            .args(extra);
         if demo {
             cmd.arg("--demo");
         }

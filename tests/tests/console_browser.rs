@@ -174,7 +174,7 @@ async fn first_deadline(c: &Client) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn staff_schedule_invigilate_and_download_in_a_real_browser() {
+async fn every_role_does_its_work_in_a_real_browser() {
     let (Some(chromium), Some(chromedriver)) = (
         which("chromium").or_else(|| which("chromium-browser")),
         which("chromedriver"),
@@ -294,12 +294,7 @@ async fn staff_schedule_invigilate_and_download_in_a_real_browser() {
     shot(&c, "04-reports").await;
 
     // A certifier sees the sealed records.
-    c.find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_out(&c).await;
     let certifier = demo.account(Role::Certifier).unwrap();
     sign_in(&c, &base, &certifier.username, &certifier.password).await;
     c.goto(&format!("{base}/console/archives")).await.unwrap();
@@ -308,5 +303,134 @@ async fn staff_schedule_invigilate_and_download_in_a_real_browser() {
     })
     .await;
     shot(&c, "05-archives").await;
+
+    // Practical exam: two assessors score seat 01's candidate on the tablet form and sign;
+    // the chief signs off.
+    let practical = demo.practical_session_id.expect("demo practical session");
+    let first = &demo.candidates[0].name;
+    for (username, shot_name) in [("assessor1", "06-assessor-sheet"), ("assessor2", "")] {
+        sign_out(&c).await;
+        let account = demo
+            .accounts
+            .iter()
+            .find(|a| a.username == username)
+            .expect("demo assessor");
+        sign_in(&c, &base, &account.username, &account.password).await;
+        c.goto(&format!("{base}/console/practical")).await.unwrap();
+        wait_for_text(&c, "the practical list", Duration::from_secs(5), |t| {
+            t.contains("演示实操")
+        })
+        .await;
+        c.goto(&format!("{base}/console/practical/{practical}"))
+            .await
+            .unwrap();
+        c.find(Locator::LinkText("评分"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&c, "the scoring form", Duration::from_secs(5), |t| {
+            t.contains(&format!("评分表：{first}")) && t.contains("保存并签名")
+        })
+        .await;
+        score_sheet(&c).await;
+        if !shot_name.is_empty() {
+            shot(&c, shot_name).await;
+        }
+        c.find(Locator::Css("button[name=intent][value=sign]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&c, "the signed sheet", Duration::from_secs(10), |t| {
+            t.contains("已签名") && t.contains("总分 95.0")
+        })
+        .await;
+    }
+    sign_out(&c).await;
+    let chief = demo
+        .accounts
+        .iter()
+        .find(|a| a.username == "chief")
+        .expect("demo chief");
+    sign_in(&c, &base, &chief.username, &chief.password).await;
+    c.goto(&format!("{base}/console/practical/{practical}"))
+        .await
+        .unwrap();
+    let form = c.form(Locator::Css("form.signoff")).await.unwrap();
+    form.set_by_name("note", "复核无误").await.unwrap();
+    form.submit().await.unwrap();
+    wait_for_text(&c, "the signed-off result", Duration::from_secs(10), |t| {
+        t.contains("已签发") && t.contains("95.0")
+    })
+    .await;
+    shot(&c, "07-chief-signed-off").await;
+
+    // The administrator checks the institution against the annex's rules.
+    sign_out(&c).await;
+    let admin = demo.account(Role::Admin).unwrap();
+    sign_in(&c, &base, &admin.username, &admin.password).await;
+    c.goto(&format!("{base}/console/admin/compliance"))
+        .await
+        .unwrap();
+    wait_for_text(&c, "the compliance report", Duration::from_secs(5), |t| {
+        t.contains("演示特种设备作业人员考试中心") && (t.contains("不符合") || t.contains("符合"))
+    })
+    .await;
+    shot(&c, "08-admin-compliance").await;
     c.close().await.unwrap();
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("header form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Fill the open scoring form: one tap on OP2's ±50 mm deduction (−5), a few seconds on
+/// OP2's stopwatch, and typed times for the other timed items.
+async fn score_sheet(c: &Client) {
+    c.find(Locator::Css(
+        "button[data-step='1'][data-for='c.OP2.off50']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let timer = c
+        .find(Locator::Css("button[data-timer='t.OP2']"))
+        .await
+        .unwrap();
+    timer.click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    timer.click().await.unwrap();
+    let elapsed = c
+        .find(Locator::Id("t.OP2"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        elapsed.starts_with("0:0") && elapsed != "0:00",
+        "the stopwatch filled the time: {elapsed:?}"
+    );
+    for input in c.find_all(Locator::Css("input.elapsed")).await.unwrap() {
+        if input
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .is_empty()
+        {
+            input.send_keys("0:50").await.unwrap();
+        }
+    }
 }

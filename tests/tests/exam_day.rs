@@ -14,6 +14,14 @@ fn demo_seeds_every_role_and_twelve_seats() {
             .unwrap_or_else(|| panic!("no {role:?} account"));
         assert!(account.password.len() >= 16);
     }
+    let assessors: Vec<&str> = demo
+        .accounts
+        .iter()
+        .filter(|a| a.role == Role::Assessor)
+        .map(|a| a.username.as_str())
+        .collect();
+    assert_eq!(assessors, ["assessor1", "assessor2", "chief"]);
+    assert!(demo.practical_session_id.is_some(), "a practical session");
     let seats: Vec<_> = demo.candidates.iter().map(|c| c.seat.as_str()).collect();
     assert_eq!(
         seats,

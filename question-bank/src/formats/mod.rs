@@ -491,7 +491,7 @@ fn validate_row(row: &RawRow, n: usize, options: &ImportOptions) -> Result<Quest
             Ok(s) => Some(s),
             // Q3–Q10 are not current codes: read them as pre-2019 items where that is
             // unambiguous (domain.md §1).
-            Err(_) if code.len() >= 2 && code[..1].eq_ignore_ascii_case("q") => {
+            Err(_) if code.len() >= 2 && code.starts_with(['q', 'Q']) => {
                 match Subject::from_legacy_code(code) {
                     Ok(s) => Some(s),
                     Err(e) => {
@@ -888,3 +888,6 @@ mod properties {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz_regressions;

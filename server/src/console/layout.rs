@@ -45,6 +45,22 @@ button.secondary{background:#fff;color:#0b5cad}
 .muted{color:#52606d}
 code,pre{font-family:ui-monospace,Consolas,monospace;font-size:.9rem;overflow-wrap:anywhere}
 pre{white-space:pre-wrap;background:#f0f4f8;padding:.75rem;border-radius:6px}
+h3{font-size:1.05rem;margin:1.25rem 0 .5rem}
+.card.success{border-color:#8fd19e;background:#edf7ee}
+.check{display:flex;align-items:center;gap:.5rem;margin:.5rem 0;min-height:44px}
+.check input{width:1.25rem;height:1.25rem;min-height:0;margin:0}
+.check label{margin:0;font-weight:400}
+fieldset .check{display:inline-flex;margin:0 1.5rem 0 0}
+fieldset{border:1px solid #d9e2ec;border-radius:8px;margin:.75rem 0;padding:.5rem 1rem}
+legend{font-weight:600;padding:0 .25rem}
+input[type=file]{max-width:100%}
+nav.sub{display:flex;flex-wrap:wrap;gap:.25rem;margin:.25rem 0 .5rem}
+nav.sub a{display:inline-flex;align-items:center;min-height:44px;padding:0 .75rem;border-radius:6px;text-decoration:none;border:1px solid #d9e2ec;background:#fff}
+nav.sub a[aria-current=page]{background:#0b5cad;color:#fff;border-color:#0b5cad}
+details{background:#fff;border:1px solid #d9e2ec;border-radius:8px;margin:.5rem 0;padding:0 1rem}
+details[open]{padding-bottom:1rem}
+summary{cursor:pointer;padding:.6rem 0;min-height:44px;font-weight:600}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 "#;
 
 /// A whole page: top bar with the user and 退出, nav by role, then `body`.
@@ -85,6 +101,13 @@ fn nav(user: &ConsoleUser, title: &str) -> Markup {
     let mut links = vec![("/console", "首页")];
     if can(Permission::ViewSessions) {
         links.push(("/console/sessions", "考场"));
+        links.push(("/console/candidates", "考生"));
+    }
+    if can(Permission::ManageBanks) {
+        links.push(("/console/banks", "题库"));
+    }
+    if can(Permission::ViewPractical) {
+        links.push(("/console/practical", "实操"));
     }
     if can(Permission::ViewReports) {
         links.push(("/console/reports", "报表"));
@@ -92,10 +115,14 @@ fn nav(user: &ConsoleUser, title: &str) -> Markup {
     if can(Permission::ViewArchives) {
         links.push(("/console/archives", "存档"));
     }
+    if super::admin::may_administer(user) {
+        links.push(("/console/admin", "管理"));
+    }
     html! {
         nav.main aria-label="主导航" {
             @for (href, label) in links {
-                @if title == label {
+                // Admin pages are titled `管理：…`.
+                @if title == label || title.strip_prefix(label).is_some_and(|rest| rest.starts_with('：')) {
                     a href=(href) aria-current="page" { (label) }
                 } @else {
                     a href=(href) { (label) }

@@ -2,11 +2,16 @@
 //! the JSON API calls. Sessions live in an `HttpOnly` cookie holding the API's own JWT;
 //! every form carries a CSRF token derived from that JWT.
 
+mod admin;
 mod archives;
 mod auth;
+mod banks;
+mod candidates;
 mod dashboard;
+mod fields;
 mod invigilate;
 mod layout;
+mod practical;
 mod register;
 mod reports;
 mod sessions;
@@ -16,7 +21,7 @@ use std::future::{ready, Ready};
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use question_bank::wire::Role;
 use sha2::{Digest, Sha256};
 
@@ -63,6 +68,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/sessions/{id}/candidates/{candidate}/extend",
                 web::post().to(invigilate::extend),
             )
+            .route(
+                "/sessions/{id}/candidates/{candidate}/action",
+                web::post().to(invigilate::candidate_action),
+            )
+            .route(
+                "/sessions/{id}/action",
+                web::post().to(invigilate::session_action),
+            )
+            .route("/practical", web::get().to(practical::list))
+            .route("/practical/{id}", web::get().to(practical::session_page))
+            .route(
+                "/practical/{id}/candidates/{candidate}",
+                web::get().to(practical::candidate_page),
+            )
+            .route(
+                "/practical/{id}/candidates/{candidate}/sheet",
+                web::post().to(practical::save_sheet),
+            )
+            .route(
+                "/practical/{id}/candidates/{candidate}/signoff",
+                web::post().to(practical::sign_off),
+            )
             .route("/reports", web::get().to(reports::page))
             .route("/download/summary", web::get().to(reports::summary))
             .route(
@@ -71,6 +98,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/download/transcript", web::get().to(reports::transcript))
             .route("/archives", web::get().to(archives::page))
+            .route("/banks", web::get().to(banks::page))
+            .route("/banks/import", web::post().to(banks::import))
+            .route("/banks/export", web::get().to(banks::export))
+            .route("/banks/template", web::get().to(banks::template))
+            .route("/candidates", web::get().to(candidates::page))
+            .route("/candidates/import", web::post().to(candidates::import))
+            .route("/candidates/template", web::get().to(candidates::template))
+            .route("/admin", web::get().to(admin::hub))
+            .route("/admin/users", web::get().to(admin::users_page))
+            .route("/admin/users", web::post().to(admin::create_user))
+            .route("/admin/institution", web::get().to(admin::institution_page))
+            .route(
+                "/admin/institution",
+                web::post().to(admin::save_institution),
+            )
+            .route("/admin/compliance", web::get().to(admin::compliance_page))
+            .route("/admin/terminals", web::get().to(admin::terminals_page))
+            .route("/admin/terminals", web::post().to(admin::add_terminal))
+            .route("/admin/assessors", web::get().to(admin::assessors_page))
+            .route("/admin/assessors", web::post().to(admin::register_assessor))
             .default_service(web::to(not_found)),
     );
 }
@@ -258,10 +305,7 @@ fn clear_cookie() -> String {
 
 /// An instant as Beijing time, `YYYY-MM-DD HH:MM`.
 pub fn china_time(t: DateTime<Utc>) -> String {
-    let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    t.with_timezone(&beijing)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    crate::clock::in_beijing(t, "%Y-%m-%d %H:%M")
 }
 
 /// A role's Chinese name.

@@ -5,11 +5,10 @@ use maud::{html, Markup};
 use question_bank::wire::RegisterCandidateRequest;
 use serde::Deserialize;
 
+use super::fields::{input, FormErrors};
 use super::invigilate::render;
-use super::layout::field_error;
-use super::{message, see_other, ConsoleResult, ConsoleUser};
+use super::{see_other, ConsoleResult, ConsoleUser};
 use crate::auth::Permission;
-use crate::error::ApiError;
 use crate::service::{sessions, AppState};
 
 /// The registration form (考生报名), as typed (re-shown on errors).
@@ -29,44 +28,15 @@ pub struct RegisterForm {
     employer: String,
 }
 
-/// Registration errors: field → message; `top` for errors that belong to no field.
-#[derive(Debug, Default)]
-pub(super) struct RegisterErrors {
-    top: Option<String>,
-    name: Option<String>,
-    id_number: Option<String>,
-    ticket: Option<String>,
-    seat: Option<String>,
-    employer: Option<String>,
-}
-
-impl RegisterErrors {
-    /// Put an API error next to its field.
-    pub(super) fn from_error(e: &ApiError) -> RegisterErrors {
-        let mut errors = RegisterErrors::default();
-        let slot = match e.code() {
-            "invalid_name" => &mut errors.name,
-            "invalid_id_number" | "already_registered" => &mut errors.id_number,
-            "invalid_ticket" | "ticket_taken" => &mut errors.ticket,
-            "invalid_seat" | "seat_taken" => &mut errors.seat,
-            "invalid_employer" => &mut errors.employer,
-            _ => &mut errors.top,
-        };
-        *slot = Some(message(e));
-        errors
-    }
-}
-
-fn register_input(id: &str, label: &str, value: &str, error: Option<&str>) -> Markup {
-    let input_id = format!("register-{id}");
-    html! {
-        div {
-            label for=(input_id) { (label) }
-            input id=(input_id) name=(id) type="text" value=(value)
-                aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[error.map(|_| format!("{input_id}-error"))];
-            (field_error(&input_id, error))
-        }
+/// The registration field an API error belongs to (`None`: above the form).
+fn field_of(code: &str) -> Option<&'static str> {
+    match code {
+        "invalid_name" => Some("name"),
+        "invalid_id_number" | "already_registered" => Some("id_number"),
+        "invalid_ticket" | "ticket_taken" => Some("ticket"),
+        "invalid_seat" | "seat_taken" => Some("seat"),
+        "invalid_employer" => Some("employer"),
+        _ => None,
     }
 }
 
@@ -74,7 +44,7 @@ pub(super) fn register_form(
     session_id: i64,
     user: &ConsoleUser,
     form: &RegisterForm,
-    errors: &RegisterErrors,
+    errors: &FormErrors,
 ) -> Markup {
     html! {
         h2 id="register" { "考生报名" }
@@ -82,11 +52,11 @@ pub(super) fn register_form(
             input type="hidden" name="_csrf" value=(user.csrf);
             @if let Some(top) = &errors.top { p.error role="alert" { (top) } }
             div.grid {
-                (register_input("name", "姓名", &form.name, errors.name.as_deref()))
-                (register_input("id_number", "身份证号", &form.id_number, errors.id_number.as_deref()))
-                (register_input("ticket", "准考证号", &form.ticket, errors.ticket.as_deref()))
-                (register_input("seat", "座位号", &form.seat, errors.seat.as_deref()))
-                (register_input("employer", "工作单位", &form.employer, errors.employer.as_deref()))
+                (input("register", "name", "姓名", "text", &form.name, errors))
+                (input("register", "id_number", "身份证号", "text", &form.id_number, errors))
+                (input("register", "ticket", "准考证号", "text", &form.ticket, errors))
+                (input("register", "seat", "座位号", "text", &form.seat, errors))
+                (input("register", "employer", "工作单位", "text", &form.employer, errors))
             }
             button type="submit" { "报名" }
         }
@@ -113,7 +83,8 @@ pub async fn register(
     match sessions::register_candidate(&state, &user.principal, id, req).await {
         Ok(_) => Ok(see_other(&format!("/console/sessions/{id}"))),
         Err(e) if e.status_code().is_client_error() && e.code() != "not_found" => {
-            let errors = RegisterErrors::from_error(&e);
+            let mut errors = FormErrors::default();
+            errors.put(&e, field_of);
             render(
                 &state,
                 &user,

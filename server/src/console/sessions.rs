@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::{Duration, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use maud::{html, Markup};
 use question_bank::wire::CreateSessionRequest;
 use question_bank::{CraneType, Subject};
@@ -12,6 +12,7 @@ use super::dashboard::sessions_table;
 use super::layout::field_error;
 use super::{html_response, layout, message, see_other, ConsoleResult, ConsoleUser};
 use crate::auth::Permission;
+use crate::clock::beijing;
 use crate::error::ApiError;
 use crate::service::sessions::MAX_SEATS;
 use crate::service::{sessions, validate, AppState};
@@ -71,10 +72,6 @@ impl FieldErrors {
         };
         slot.get_or_insert_with(|| message(e));
     }
-}
-
-fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
 /// Every subject a session can be scheduled for: Q1, Q2 and Q2 limited to each type.

@@ -3,65 +3,62 @@
 use actix_multipart::Multipart;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, post, web, HttpResponse};
-use futures_util::StreamExt;
 use question_bank::formats::tabular;
 use question_bank::wire::{BankImportReport, BankOverview, ErrorBody};
 use serde::Deserialize;
 
+use super::upload::{read_form, too_large, FORM_OVERHEAD};
 use crate::auth::policy::{can, Authorized};
 use crate::error::{ApiError, ApiResult};
 use crate::service::banks::{self, Upload, MAX_UPLOAD_BYTES};
 use crate::service::AppState;
 
-/// Read the multipart form: a `file` part plus optional text fields.
-async fn read_upload(mut form: Multipart) -> ApiResult<Upload> {
-    let mut upload = Upload::default();
-    let mut has_file = false;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| ApiError::MalformedRequest(e.to_string()))?;
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field
-            .content_disposition()
-            .and_then(|cd| cd.get_filename().map(str::to_owned));
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::MalformedRequest(e.to_string()))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Err(ApiError::invalid(
-                    "file_too_large",
-                    format!("文件超过 {} MB", MAX_UPLOAD_BYTES / 1024 / 1024),
-                ));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
-        match name.as_str() {
-            "file" => {
-                has_file = true;
-                upload.file_name = file_name.unwrap_or_else(|| "upload".to_owned());
-                upload.bytes = bytes;
-            }
-            "format" => upload.format = Some(text()),
-            "scope" => upload.scope = Some(text()),
-            "area" => upload.area = Some(text()),
-            "topic" => upload.topic = Some(text()),
-            "difficulty" => upload.difficulty = Some(text()),
-            "skip_invalid" => upload.skip_invalid = matches!(text().as_str(), "true" | "1" | "on"),
-            other => {
-                return Err(ApiError::invalid(
-                    "unknown_field",
-                    format!("未知的表单字段 `{other}`"),
-                ))
-            }
-        }
+/// Read the multipart form: a `file` part (at most `MAX_UPLOAD_BYTES`) plus the optional
+/// text fields `format`, `scope`, `area`, `topic`, `difficulty`, `skip_invalid`.
+async fn read_upload(body: Multipart) -> ApiResult<Upload> {
+    const OPTIONS: [&str; 6] = [
+        "format",
+        "scope",
+        "area",
+        "topic",
+        "difficulty",
+        "skip_invalid",
+    ];
+    let mut form = read_form(body, MAX_UPLOAD_BYTES + FORM_OVERHEAD).await?;
+    if let Some((other, _)) = form
+        .fields
+        .iter()
+        .find(|(k, _)| !OPTIONS.contains(&k.as_str()))
+    {
+        return Err(ApiError::invalid(
+            "unknown_field",
+            format!("未知的表单字段 `{other}`"),
+        ));
     }
-    if !has_file {
+    let Some(file) = form.file.take() else {
         return Err(ApiError::invalid(
             "missing_file",
             "缺少上传文件（表单字段 file）",
         ));
+    };
+    if file.bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(too_large(MAX_UPLOAD_BYTES));
     }
-    Ok(upload)
+    let option = |name: &str| form.has(name).then(|| form.text(name).to_owned());
+    Ok(Upload {
+        file_name: if file.name.is_empty() {
+            "upload".to_owned()
+        } else {
+            file.name
+        },
+        bytes: file.bytes,
+        format: option("format"),
+        scope: option("scope"),
+        area: option("area"),
+        topic: option("topic"),
+        difficulty: option("difficulty"),
+        skip_invalid: matches!(form.text("skip_invalid"), "true" | "1" | "on"),
+    })
 }
 
 /// Import a bank file as a new bank version (multipart/form-data: `file`, and optionally

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use question_bank::check::{self, Coverage};
 use question_bank::formats::{self, Format, ImportOptions};
 use question_bank::wire::{BankImportReport, BankOverview};
-use question_bank::{Area, Bank, BankErrors, Blueprint, Subject};
+use question_bank::{Area, Bank, BankErrors, BankIssue, Blueprint, Subject};
 
 use super::{validate, AppState};
 use crate::auth::Principal;
@@ -121,6 +121,37 @@ pub fn bank_warnings(bank: &Bank) -> Vec<String> {
     out
 }
 
+/// Why an import was refused.
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// The file's own problems, one per broken row (file, row, field, reason); nothing
+    /// was imported.
+    Rows(Vec<BankIssue>),
+    /// Anything else: bad options, `bank_changed`, storage.
+    Other(ApiError),
+}
+
+impl From<ApiError> for ImportFailure {
+    fn from(e: ApiError) -> Self {
+        ImportFailure::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for ImportFailure {
+    fn from(e: sqlx::Error) -> Self {
+        ImportFailure::Other(e.into())
+    }
+}
+
+impl From<ImportFailure> for ApiError {
+    fn from(f: ImportFailure) -> Self {
+        match f {
+            ImportFailure::Rows(issues) => invalid_bank(BankErrors(issues)),
+            ImportFailure::Other(e) => e,
+        }
+    }
+}
+
 /// Import a file as a new bank version: the current questions plus the file's (same id
 /// replaces). All or nothing: a file with any broken row imports nothing unless
 /// `skip_invalid`; the new version is stored and made current in one transaction.
@@ -129,20 +160,30 @@ pub async fn import_bank(
     by: &Principal,
     upload: Upload,
 ) -> ApiResult<BankImportReport> {
+    Ok(import_bank_itemised(state, by, upload).await?)
+}
+
+/// [`import_bank`], with a broken file's problems kept as structured issues (the web
+/// console shows them as a table).
+pub async fn import_bank_itemised(
+    state: &AppState,
+    by: &Principal,
+    upload: Upload,
+) -> Result<BankImportReport, ImportFailure> {
     if upload.bytes.is_empty() {
-        return Err(ApiError::invalid("empty_file", "上传的文件为空"));
+        return Err(ApiError::invalid("empty_file", "上传的文件为空").into());
     }
     let (format, opts) = import_options(&upload)?;
-    let imported =
-        formats::import(format, &upload.file_name, &upload.bytes, &opts).map_err(invalid_bank)?;
+    let imported = formats::import(format, &upload.file_name, &upload.bytes, &opts)
+        .map_err(|e| ImportFailure::Rows(e.0))?;
     if imported.file.questions.is_empty() {
-        return Err(invalid_bank(BankErrors(imported.skipped)));
+        return Err(ImportFailure::Rows(imported.skipped));
     }
     let _guard = state.catalog.import_lock.lock().await;
     let current = state.catalog.current();
     let (bank, added, replaced) = current
         .merge(imported.file.questions)
-        .map_err(invalid_bank)?;
+        .map_err(|e| ImportFailure::Rows(e.0))?;
     let skipped: Vec<String> = imported.skipped.iter().map(ToString::to_string).collect();
     let id = state
         .store

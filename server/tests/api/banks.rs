@@ -170,3 +170,48 @@ async fn only_examiners_and_admins_touch_banks() {
         "invalid_format",
     );
 }
+
+#[tokio::test]
+async fn an_upload_without_a_file_or_with_an_unknown_field_is_refused() {
+    let app = spawn_app().await;
+    let examiner = app.login(Role::Examiner).await;
+    let (status, body) = upload(
+        &app,
+        &examiner,
+        "q.xlsx",
+        new_questions_xlsx(),
+        &[("colour", "red")],
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_field",
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("colour"),
+        "{body}"
+    );
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/banks/import", app.base))
+        .bearer_auth(&examiner)
+        .multipart(Form::new().text("scope", "Q2"))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap();
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing_file",
+    );
+    let (_, overview) = app.get("/api/v1/banks", &examiner).await;
+    assert!(
+        overview["imports"].as_array().is_none_or(Vec::is_empty),
+        "{overview}"
+    );
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::helpers::{id_number, spawn_app, TestApp, PASSWORD};
 
 /// A browser-like client: keeps cookies, does not follow redirects.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
@@ -15,7 +15,7 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-async fn login_as(app: &TestApp, role: Role) -> reqwest::Client {
+pub(crate) async fn login_as(app: &TestApp, role: Role) -> reqwest::Client {
     let client = browser();
     let resp = client
         .post(format!("{}/console/login", app.base))
@@ -27,7 +27,11 @@ async fn login_as(app: &TestApp, role: Role) -> reqwest::Client {
     client
 }
 
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+pub(crate) async fn get(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (StatusCode, String) {
     let resp = client
         .get(format!("{}{path}", app.base))
         .send()
@@ -36,7 +40,7 @@ async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode
     (resp.status(), resp.text().await.unwrap())
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -51,7 +55,7 @@ async fn post(
 }
 
 /// The `_csrf` value of the first form on a page.
-fn csrf(html: &str) -> String {
+pub(crate) fn csrf(html: &str) -> String {
     let at = html.find("name=\"_csrf\" value=\"").expect("csrf field") + 20;
     html[at..at + 64].to_owned()
 }

@@ -51,7 +51,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
             .await
             .unwrap();
     }
-    let base = format!("http://127.0.0.1:{}", app.port());
+    let base = format!("{}://127.0.0.1:{}", app.scheme(), app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {

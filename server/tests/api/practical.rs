@@ -20,7 +20,7 @@ fn profile(n: u16, name: &str, subjects: &[&str], teaching_years: u32) -> Value 
 }
 
 /// Register an assessor; (assessor id, their token).
-async fn assessor(
+pub(crate) async fn assessor(
     app: &TestApp,
     examiner: &str,
     n: u16,
@@ -52,7 +52,7 @@ async fn assessor(
 }
 
 /// A full record against `template` with `counts` deductions on item `OP2`.
-fn record(template: &Value, absent: bool, op2: &[(&str, u32)]) -> Value {
+pub(crate) fn record(template: &Value, absent: bool, op2: &[(&str, u32)]) -> Value {
     let mut items = BTreeMap::new();
     for item in template["items"].as_array().unwrap() {
         let code = item["code"].as_str().unwrap().to_owned();
@@ -378,7 +378,7 @@ async fn a_candidate_cannot_reach_the_practical_api() {
 
 /// Register person `n` in an all-judge theory session and answer every question with its
 /// key (read from the examiner's results), so the theory part is passed.
-async fn pass_theory(app: &TestApp, examiner: &str, n: u16) {
+pub(crate) async fn pass_theory(app: &TestApp, examiner: &str, n: u16) {
     let session = app
         .create_session_with(
             examiner,
