@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use anyhow::Context;
+
 use question_bank::wire::{
     CandidateLoginRequest, CandidateView, ErrorBody, ExamView, LoginRequest,
     RegisterCandidateRequest, SaveAnswerRequest, SaveAnswerResponse, SessionResults, SubmitResult,
@@ -10,6 +12,8 @@ use question_bank::wire::{
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use crate::tls::Transport;
 
 /// What can go wrong talking to the server.
 #[derive(Debug, thiserror::Error)]
@@ -63,27 +67,26 @@ pub struct Api {
 }
 
 impl Api {
-    /// Client for `base` (e.g. `http://127.0.0.1:8080`).
-    pub fn new(base: &str) -> Api {
-        Api::with_timeout(base, Duration::from_secs(30))
-    }
-
-    /// Client for `base` giving up on a request after `timeout` (an exam terminal wants
-    /// to know soon that the network is gone; every request it retries is idempotent).
-    pub fn with_timeout(base: &str, timeout: Duration) -> Api {
+    /// Client for `base` (e.g. `https://exam.lan:8443`) over `transport`, giving up on a
+    /// request after `timeout` (an exam terminal wants to know soon that the network is
+    /// gone; every request it retries is idempotent). Refuses plain HTTP to another
+    /// machine unless the transport allows it.
+    pub fn connect(base: &str, transport: &Transport, timeout: Duration) -> anyhow::Result<Api> {
+        transport.check_url(base)?;
         let http = reqwest::Client::builder()
+            .use_preconfigured_tls(transport.client_config()?)
             .timeout(timeout)
             .connect_timeout(timeout)
             .pool_max_idle_per_host(64)
             .build()
-            .expect("static client configuration");
-        Api {
+            .context("HTTP client")?;
+        Ok(Api {
             base: base.trim_end_matches('/').to_owned(),
             http,
             token: None,
             terminal: None,
             terminal_seat: None,
-        }
+        })
     }
 
     /// A copy of this client that names its terminal (and seat) when a candidate signs

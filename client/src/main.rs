@@ -7,6 +7,7 @@ mod runtime;
 mod simulate;
 mod strings;
 mod theme;
+mod tls;
 mod ui;
 
 use clap::{Parser, Subcommand};

@@ -16,7 +16,11 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::api::{Api, ApiError};
+use crate::tls::{Transport, TransportArgs};
 use question_bank::wire::PaperStatus;
+
+/// How long one request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Options of a simulation run.
 #[derive(Debug, Clone, clap::Args)]
@@ -39,6 +43,8 @@ pub struct SimulateArgs {
     /// Random seed for answers and timing.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 /// The summary printed as the last stdout line.
@@ -76,10 +82,11 @@ struct TerminalLog {
 
 /// Run the simulation.
 pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
+    let transport = Transport::from_args(&args.transport)?;
+    let api = Api::connect(&args.server, &transport, REQUEST_TIMEOUT)?;
     let text = std::fs::read_to_string(&args.demo_file)
         .with_context(|| format!("read {}", args.demo_file.display()))?;
     let demo: DemoFile = serde_json::from_str(&text).context("parse demo file")?;
-    let api = Api::new(&args.server);
     let examiner = demo
         .account(Role::Examiner)
         .context("demo file has no examiner")?;

@@ -54,6 +54,14 @@ pub struct Settings {
     pub transmission_interval_ms: u64,
     /// A CJK font (TTF/OTF/TTC) for PDF reports; empty = search the usual system paths.
     pub report_font: String,
+    /// PEM certificate chain (leaf first); with `tls_key`, the server speaks HTTPS.
+    pub tls_cert: String,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: String,
+    /// Serve plain HTTP on a non-loopback address (e.g. behind a TLS-terminating proxy).
+    pub allow_plain_http: bool,
+    /// Bearer token that lets non-loopback callers scrape `/metrics`; empty = loopback only.
+    pub metrics_token: Secret,
 }
 
 impl Default for Settings {
@@ -72,6 +80,10 @@ impl Default for Settings {
             transmission_endpoint: String::new(),
             transmission_interval_ms: 5000,
             report_font: String::new(),
+            tls_cert: String::new(),
+            tls_key: String::new(),
+            allow_plain_http: false,
+            metrics_token: Secret::default(),
         }
     }
 }
@@ -139,6 +151,18 @@ transmission_interval_ms = 5000
 # A CJK font for PDF reports (TTF, OTF or TTC). Empty: the first of Noto CJK,
 # WenQuanYi or AR PL UMing found under /usr/share/fonts.
 report_font = ""
+# HTTPS: PEM certificate chain (leaf first) and its private key. With both set the
+# server speaks only HTTPS; it logs the certificate's SHA-256 pin at start-up (what
+# exam-client --pin-sha256 takes).
+tls_cert = ""
+tls_key = ""
+# Without TLS the server listens only on a loopback address (127.0.0.1, ::1) and refuses
+# to start otherwise, unless this is true (or --allow-plain-http is given), e.g. behind
+# a TLS-terminating reverse proxy.
+allow_plain_http = false
+# GET /metrics (Prometheus text format) is served to loopback callers; others need
+# "Authorization: Bearer <metrics_token>". Empty: loopback only.
+metrics_token = ""
 "#;
 
 #[cfg(test)]
@@ -157,8 +181,10 @@ mod tests {
     fn secrets_do_not_print() {
         let s = Settings {
             jwt_secret: Secret("hunter2".into()),
+            metrics_token: Secret("scrape-me".into()),
             ..Settings::default()
         };
         assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!format!("{s:?}").contains("scrape-me"));
     }
 }

@@ -135,6 +135,18 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Itemised problems (rows of a file, missing sheets...), when the error has them.
+    pub fn details(&self) -> &[String] {
+        match self {
+            ApiError::InvalidBank { details, .. }
+            | ApiError::Invalid { details, .. }
+            | ApiError::Conflict { details, .. } => details,
+            _ => &[],
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         ApiError::Internal(e.into())
@@ -175,16 +187,10 @@ impl ResponseError for ApiError {
         {
             resp.insert_header(("Retry-After", retry_after_seconds.to_string()));
         }
-        let details = match self {
-            ApiError::InvalidBank { details, .. }
-            | ApiError::Invalid { details, .. }
-            | ApiError::Conflict { details, .. } => details.clone(),
-            _ => Vec::new(),
-        };
         resp.json(ErrorBody {
             code: self.code().to_owned(),
             message,
-            details,
+            details: self.details().to_vec(),
         })
     }
 }

@@ -39,6 +39,15 @@ enum Command {
         /// Log JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
+        /// PEM certificate chain for HTTPS (with --tls-key; config key tls_cert).
+        #[arg(long)]
+        tls_cert: Option<String>,
+        /// PEM private key for HTTPS (config key tls_key).
+        #[arg(long)]
+        tls_key: Option<String>,
+        /// Serve plain HTTP on a non-loopback address (e.g. behind a TLS proxy).
+        #[arg(long)]
+        allow_plain_http: bool,
     },
     /// The institution: check it against the annex's rules (考试机构基本条件核查).
     Institution {
@@ -160,6 +169,9 @@ async fn main() -> anyhow::Result<()> {
             config,
             demo,
             log_json,
+            tls_cert,
+            tls_key,
+            allow_plain_http,
         } => {
             telemetry::init(log_json);
             let mut settings = Settings::load(config.as_deref())?;
@@ -169,6 +181,13 @@ async fn main() -> anyhow::Result<()> {
             if let Some(d) = data_dir {
                 settings.data_dir = d;
             }
+            if let Some(c) = tls_cert {
+                settings.tls_cert = c;
+            }
+            if let Some(k) = tls_key {
+                settings.tls_key = k;
+            }
+            settings.allow_plain_http |= allow_plain_http;
             serve(settings, demo).await
         }
         Command::Institution {
@@ -262,7 +281,11 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let app = Application::build(settings.clone()).await?;
-    let url = format!("http://{}:{}", settings.listen.ip(), app.port());
+    let host = match settings.listen.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let url = format!("{}://{host}:{}", app.scheme(), app.port());
     if demo {
         let seeded = demo::seed(app.state(), &url)
             .await

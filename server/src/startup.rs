@@ -7,20 +7,25 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::TokenKeys;
 use crate::config::Settings;
+use crate::metrics::{self, Metrics};
 use crate::reports::pdf::{find_cjk_font, FontSource};
 use crate::routes;
 use crate::service::{archive, delivery, sweeper, AppState, Catalog};
 use crate::store::Store;
+use crate::telemetry::RequestSpan;
+use crate::tls;
 
 /// A built, not yet running, server.
 pub struct Application {
     port: u16,
+    tls: bool,
     server: Server,
     state: AppState,
 }
@@ -28,6 +33,15 @@ pub struct Application {
 impl Application {
     /// Open the database, load the bundled banks, bind the listener and start the sweeper.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let tls = tls::check_transport(&settings)?;
+        let tls_config = if tls {
+            Some(tls::server_config(
+                Path::new(&settings.tls_cert),
+                Path::new(&settings.tls_key),
+            )?)
+        } else {
+            None
+        };
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("create data dir {}", settings.data_dir.display()))?;
         let store = Store::open_sqlite(&settings.database_path()).await?;
@@ -42,6 +56,7 @@ impl Application {
             settings: Arc::new(settings.clone()),
             archive_key: Arc::new(archive::load_or_create_key(&settings.data_dir)?),
             report_font: report_font(&settings),
+            metrics: Metrics::new(),
         };
         crate::service::practical::install_bundled_templates(&state).await?;
         archive::register_key(&state).await?;
@@ -53,12 +68,16 @@ impl Application {
         let app_keys = web::Data::new(keys);
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(TracingLogger::default())
+                .wrap(from_fn(metrics::record_request))
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(app_state.clone())
                 .app_data(app_keys.clone())
                 .configure(routes::configure)
-        })
-        .listen(listener)?
+        });
+        let server = match tls_config {
+            Some(config) => server.listen_rustls_0_23(listener, config)?,
+            None => server.listen(listener)?,
+        }
         .run();
         tokio::spawn(sweeper::run(
             state.clone(),
@@ -72,6 +91,7 @@ impl Application {
         }
         Ok(Application {
             port,
+            tls,
             server,
             state,
         })
@@ -80,6 +100,15 @@ impl Application {
     /// The bound port (useful when listening on port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// `https` when serving TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls {
+            "https"
+        } else {
+            "http"
+        }
     }
 
     /// Shared state, for seeding.

@@ -5,6 +5,9 @@
 //! server = "https://exam.example.org"   # 考试服务器
 //! seat = "07"                           # 本机座位号
 //! journal_dir = "/var/lib/crane-exam"   # 本机答题日志目录
+//! ca_file = "/etc/crane-exam/ca.pem"    # 考试机构 CA 证书 (PEM)
+//! pin_sha256 = "…"                      # 服务器证书 SHA-256 指纹 (optional)
+//! allow_plain_http = false              # 允许明文 HTTP 连接其他主机
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -13,6 +16,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::ExamArgs;
+use crate::tls::{Transport, TransportArgs};
 
 /// Read when `--config` is not given and the file exists.
 pub const DEFAULT_CONFIG: &str = "/etc/crane-exam/terminal.toml";
@@ -27,6 +31,9 @@ struct FileConfig {
     server: Option<String>,
     seat: Option<String>,
     journal_dir: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
+    pin_sha256: Option<String>,
+    allow_plain_http: Option<bool>,
 }
 
 /// The terminal's settings, resolved.
@@ -40,6 +47,8 @@ pub struct TerminalConfig {
     pub journal_dir: PathBuf,
     /// This terminal's id, kept in the journal directory across restarts.
     pub terminal_id: String,
+    /// Trusted CA, certificate pin, plain-HTTP permission.
+    pub transport: Transport,
 }
 
 impl TerminalConfig {
@@ -56,9 +65,13 @@ impl TerminalConfig {
             .clone()
             .or(file.server)
             .unwrap_or_else(|| DEFAULT_SERVER.to_owned());
-        if !(server.starts_with("http://") || server.starts_with("https://")) {
-            anyhow::bail!("服务器地址应以 http:// 或 https:// 开头：{server}");
-        }
+        let flags = &args.transport;
+        let transport = Transport::from_args(&TransportArgs {
+            ca_file: flags.ca_file.clone().or(file.ca_file),
+            pin_sha256: flags.pin_sha256.clone().or(file.pin_sha256),
+            allow_plain_http: flags.allow_plain_http || file.allow_plain_http.unwrap_or(false),
+        })?;
+        transport.check_url(&server)?;
         let seat = args
             .seat
             .clone()
@@ -78,6 +91,7 @@ impl TerminalConfig {
             seat,
             journal_dir,
             terminal_id,
+            transport,
         })
     }
 }
@@ -116,6 +130,7 @@ mod tests {
             seat: None,
             journal_dir: Some(dir.join("journal")),
             config: None,
+            transport: TransportArgs::default(),
         }
     }
 
@@ -151,6 +166,36 @@ mod tests {
             TerminalConfig::resolve(&args(other.path()))
                 .unwrap()
                 .terminal_id
+        );
+    }
+
+    #[test]
+    fn transport_settings_come_from_the_file_and_plain_http_stays_on_this_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("terminal.toml");
+        let pin = "ab".repeat(32);
+        std::fs::write(
+            &file,
+            format!("server = \"https://exam.lan\"\nca_file = \"/etc/ca.pem\"\npin_sha256 = \"{pin}\"\n"),
+        )
+        .unwrap();
+        let mut a = args(dir.path());
+        a.config = Some(file.clone());
+        let c = TerminalConfig::resolve(&a).unwrap();
+        assert_eq!(
+            c.transport.ca_file.as_deref(),
+            Some(Path::new("/etc/ca.pem"))
+        );
+        assert_eq!(c.transport.pin, Some(pin.parse().unwrap()));
+        a.server = Some("http://exam.lan:8080".into());
+        let e = TerminalConfig::resolve(&a).unwrap_err().to_string();
+        assert!(e.contains("--allow-plain-http"), "{e}");
+        std::fs::write(&file, "allow_plain_http = true\n").unwrap();
+        assert!(
+            TerminalConfig::resolve(&a)
+                .unwrap()
+                .transport
+                .allow_plain_http
         );
     }
 

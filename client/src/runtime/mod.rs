@@ -21,6 +21,7 @@ use crate::api::Api;
 use crate::app::{Effect, Event, JournalEvent, Reply, Settings, State, Target};
 use crate::journal::{Journal, JournalEntry};
 use crate::strings as s;
+use crate::tls::TransportArgs;
 use crate::ui::{self, HitMap};
 use config::TerminalConfig;
 use input::Input;
@@ -44,10 +45,12 @@ pub struct ExamArgs {
     /// Where the local answer journal and the terminal id are kept [default: exam-journal].
     #[arg(long, env = "CRANE_EXAM_JOURNAL_DIR")]
     pub journal_dir: Option<PathBuf>,
-    /// Terminal config file (TOML: server, seat, journal_dir)
-    /// [default: /etc/crane-exam/terminal.toml when present].
+    /// Terminal config file (TOML: server, seat, journal_dir, ca_file, pin_sha256,
+    /// allow_plain_http) [default: /etc/crane-exam/terminal.toml when present].
     #[arg(long, env = "CRANE_EXAM_CONFIG")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 /// Everything that reaches the event loop from other threads and tasks.
@@ -186,7 +189,7 @@ pub async fn run(args: ExamArgs) -> anyhow::Result<()> {
     let (incoming_tx, mut incoming) = unbounded_channel();
     let (commands, command_rx) = unbounded_channel();
     tokio::spawn(net::run(
-        Api::with_timeout(&config.server, REQUEST_TIMEOUT)
+        Api::connect(&config.server, &config.transport, REQUEST_TIMEOUT)?
             .on_terminal(&config.terminal_id, config.seat.as_deref()),
         command_rx,
         incoming_tx.clone(),

@@ -7,10 +7,12 @@ pub mod banks;
 pub mod exam;
 pub mod health;
 pub mod institution;
+pub mod metrics;
 pub mod openapi;
 pub mod practical;
 pub mod reports;
 pub mod sessions;
+pub mod upload;
 pub mod users;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -33,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .error_handler(|e, _| ApiError::MalformedRequest(e.to_string()).into()),
     )
     .service(health::healthz)
+    .service(metrics::scrape)
     .service(openapi::openapi_json)
     .service(
         web::scope("/api/v1")
@@ -50,9 +53,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sessions::exposure)
             .service(sessions::open)
             .service(sessions::register_candidate)
+            .service(sessions::import_candidates)
             .service(sessions::list_candidates)
             .service(sessions::approve_takeover)
             .service(sessions::extend_time)
+            .service(sessions::candidate_action)
+            .service(sessions::session_action)
             .service(sessions::results)
             .service(exam::view)
             .service(exam::start)

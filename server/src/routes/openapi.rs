@@ -32,8 +32,8 @@ impl Modify for BearerAuth {
     paths(
         health::healthz, auth::login, auth::candidate_login, users::create, users::list,
         banks::import, banks::overview, banks::export, banks::template,
-        sessions::create, sessions::list, sessions::get, sessions::open, sessions::register_candidate,
-        sessions::list_candidates, sessions::approve_takeover, sessions::extend_time, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit,
+        sessions::create, sessions::list, sessions::get, sessions::open, sessions::register_candidate, sessions::import_candidates,
+        sessions::list_candidates, sessions::approve_takeover, sessions::extend_time, sessions::candidate_action, sessions::session_action, sessions::results, sessions::exposure, exam::view, exam::start, exam::save_answer, exam::submit,
         institution::get_profile, institution::put_profile, institution::compliance, institution::terminals,
         institution::add_terminal, institution::assessors, institution::register_assessor, institution::update_assessor,
         practical::templates, practical::template, practical::create_session, practical::sessions, practical::session_one,

@@ -3,6 +3,8 @@
 
 pub mod archive;
 pub mod banks;
+pub mod candidate_import;
+pub mod candidate_search;
 pub mod catalog;
 pub mod delivery;
 pub mod documents;
@@ -42,4 +44,6 @@ pub struct AppState {
     pub archive_key: Arc<question_bank::archive::ArchiveKey>,
     /// The CJK font for PDF reports, or why there is none.
     pub report_font: Result<crate::reports::pdf::FontSource, Arc<String>>,
+    /// Prometheus metrics of this server.
+    pub metrics: crate::metrics::Metrics,
 }

@@ -7,7 +7,9 @@
 pub mod archive;
 pub mod audit;
 pub mod banks;
+pub mod candidate_search;
 pub mod exams;
+pub mod invigilation;
 pub mod outbox;
 pub mod practical;
 pub mod sessions;

@@ -2,12 +2,18 @@
 
 mod archives;
 mod auth;
+mod authz;
 mod banks;
 mod console;
+mod console_admin;
+mod console_practical;
 mod exam;
 mod extend;
 mod helpers;
+mod invigilator_actions;
+mod metrics;
 mod practical;
 mod reports;
 mod sessions;
 mod takeover;
+mod tls;
