@@ -149,6 +149,16 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
+        if crate::store::is_unavailable(&e) {
+            tracing::error!(error = %e, "storage unavailable");
+            return ApiError::Unavailable {
+                code: "storage_unavailable",
+                message:
+                    "服务器存储暂不可用（磁盘已满或数据库被占用），本次操作未保存，请稍后重试 \
+                          storage unavailable, nothing was saved; retry later"
+                        .to_owned(),
+            };
+        }
         ApiError::Internal(e.into())
     }
 }

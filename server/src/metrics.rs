@@ -36,6 +36,8 @@ struct Inner {
     http_requests: IntCounterVec,
     http_duration: HistogramVec,
     answers_saved: IntCounter,
+    answer_commits: IntCounter,
+    answer_commit_saves: IntCounter,
     active_papers: IntGauge,
     sweeper_lag: Histogram,
     records_sealed: IntCounter,
@@ -73,6 +75,16 @@ impl Metrics {
             "Answer changes committed (replays of a stored seq are not counted)",
         )
         .expect("static metric definition");
+        let answer_commits = IntCounter::new(
+            "answer_commits_total",
+            "Durable transactions that carried answer saves (concurrent saves share one)",
+        )
+        .expect("static metric definition");
+        let answer_commit_saves = IntCounter::new(
+            "answer_commit_saves_total",
+            "Answer saves carried by those transactions, replays included",
+        )
+        .expect("static metric definition");
         let active_papers = IntGauge::new(
             "active_papers",
             "Papers started and not yet submitted (counted at scrape time)",
@@ -97,6 +109,8 @@ impl Metrics {
             Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_duration.clone()),
             Box::new(answers_saved.clone()),
+            Box::new(answer_commits.clone()),
+            Box::new(answer_commit_saves.clone()),
             Box::new(active_papers.clone()),
             Box::new(sweeper_lag.clone()),
             Box::new(records_sealed.clone()),
@@ -110,6 +124,8 @@ impl Metrics {
             http_requests,
             http_duration,
             answers_saved,
+            answer_commits,
+            answer_commit_saves,
             active_papers,
             sweeper_lag,
             records_sealed,
@@ -158,10 +174,18 @@ impl Metrics {
     /// The text exposition, with the gauges that are counted at scrape time refreshed.
     pub async fn render(&self, store: &Store) -> anyhow::Result<String> {
         self.0.active_papers.set(store.active_paper_count().await?);
+        let stats = store.commit_stats();
+        catch_up(&self.0.answer_commits, stats.commits);
+        catch_up(&self.0.answer_commit_saves, stats.saves);
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.0.registry.gather(), &mut out)?;
         Ok(String::from_utf8(out)?)
     }
+}
+
+/// Raise `counter` to `total`, a count kept elsewhere.
+fn catch_up(counter: &IntCounter, total: u64) {
+    counter.inc_by(total.saturating_sub(counter.get()));
 }
 
 /// Middleware: count and time every request by its route pattern (`req.match_pattern()`,

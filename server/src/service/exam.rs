@@ -13,7 +13,9 @@ use super::sessions::{load_session, session_blueprint};
 use super::AppState;
 use crate::clock::{now_millis, to_datetime, Millis};
 use crate::error::{ApiError, ApiResult};
-use crate::store::exams::{AnswerRow, Claim, ExamRow, Marked, SaveOutcome, Submission, Terminal};
+use crate::store::exams::{
+    AnswerRow, Claim, ExamRow, Marked, SaveOutcome, SaveRequest, Submission, Terminal,
+};
 use crate::store::invigilation::TOUCH_EVERY;
 use crate::store::sessions::{paper_status, SessionRow};
 
@@ -319,14 +321,14 @@ pub async fn save_answer(
     };
     let outcome = state
         .store
-        .save_answer(
-            exam.paper_id,
-            i64::from(no),
-            bank_answer.as_deref(),
-            req.seq as i64,
-            terminal,
-            now_millis(),
-        )
+        .save_answer(SaveRequest {
+            paper_id: exam.paper_id,
+            no: i64::from(no),
+            answer: bank_answer,
+            seq: req.seq as i64,
+            terminal: terminal.to_owned(),
+            now: now_millis(),
+        })
         .await?;
     state.metrics.answer_saved(&outcome);
     match outcome {

@@ -330,7 +330,7 @@ impl Store {
         outbox: impl Fn(&SealedRecord, &RecordBody) -> Option<String>,
         now: Millis,
     ) -> anyhow::Result<Vec<SealedRecord>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (mut seq, mut prev) = chain_head(&mut tx).await?;
         let sealed_at = crate::clock::to_datetime(now);
         let mut sealed = Vec::with_capacity(records.len());
@@ -524,7 +524,7 @@ impl Store {
         reason: &str,
         now: Millis,
     ) -> sqlx::Result<i64> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         // The first record that must stay bounds the prefix.
         let keep_from: Option<i64> =
             sqlx::query_scalar("SELECT MIN(seq) FROM archive_records WHERE exam_date >= ?")

@@ -89,7 +89,7 @@ impl Store {
         import: NewImport<'_>,
         bundled_version: &str,
     ) -> Result<i64, ApiError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let latest: Option<String> =
             sqlx::query_scalar("SELECT version FROM bank_imports ORDER BY id DESC LIMIT 1")
                 .fetch_optional(&mut *tx)

@@ -1,6 +1,6 @@
 //! A candidate's paper: opening it, saving answers, submitting, and the sweeper's queries.
 
-use sqlx::Sqlite;
+use sqlx::{Sqlite, SqliteConnection};
 
 use super::Store;
 use crate::clock::Millis;
@@ -161,6 +161,104 @@ struct SaveGate {
     paused_at: Option<Millis>,
 }
 
+/// One answer to save.
+#[derive(Debug, Clone)]
+pub struct SaveRequest {
+    /// Paper id.
+    pub paper_id: i64,
+    /// 1-based question number.
+    pub no: i64,
+    /// Bank-label answer, `None` to clear it.
+    pub answer: Option<String>,
+    /// The terminal's sequence number for this question.
+    pub seq: i64,
+    /// The terminal sending it.
+    pub terminal: String,
+    /// Server time of the request.
+    pub now: Millis,
+}
+
+/// Apply one save inside the caller's transaction. The deadline, pause and terminal are
+/// checked against the paper row as the transaction sees it; a `seq` not above the stored
+/// one changes nothing (idempotent replays).
+pub(super) async fn apply_save(
+    conn: &mut SqliteConnection,
+    request: &SaveRequest,
+) -> sqlx::Result<SaveOutcome> {
+    let SaveRequest {
+        paper_id,
+        no,
+        ref answer,
+        seq,
+        ref terminal,
+        now,
+    } = *request;
+    let gate: Option<SaveGate> = sqlx::query_as(
+        "SELECT status, deadline_at, terminal_id, paused_at FROM papers WHERE id = ?",
+    )
+    .bind(paper_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(gate) = gate else {
+        return Ok(SaveOutcome::NotStarted);
+    };
+    let deadline = match (gate.status.as_str(), gate.deadline_at) {
+        ("started", _) if gate.terminal_id.as_deref().is_some_and(|h| h != terminal) => {
+            return Ok(SaveOutcome::TakenOver)
+        }
+        ("started", _) if gate.paused_at.is_some() => return Ok(SaveOutcome::Paused),
+        ("started", Some(deadline)) => deadline,
+        ("submitted" | "absent", _) => return Ok(SaveOutcome::Closed),
+        _ => return Ok(SaveOutcome::NotStarted),
+    };
+    if now >= deadline {
+        return Ok(SaveOutcome::DeadlinePassed);
+    }
+    let applied = sqlx::query(
+        "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer, seq = excluded.seq,
+           saved_at = excluded.saved_at
+         WHERE excluded.seq > answers.seq",
+    )
+    .bind(paper_id)
+    .bind(no)
+    .bind(answer)
+    .bind(seq)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if applied {
+        sqlx::query("INSERT INTO answer_events (paper_id, question_no, answer, seq, received_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(paper_id)
+            .bind(no)
+            .bind(answer)
+            .bind(seq)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(SaveOutcome::Saved {
+            applied,
+            answer: answer.clone(),
+            seq,
+            deadline,
+        });
+    }
+    let (answer, seq): (Option<String>, i64) =
+        sqlx::query_as("SELECT answer, seq FROM answers WHERE paper_id = ? AND question_no = ?")
+            .bind(paper_id)
+            .bind(no)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(SaveOutcome::Saved {
+        applied,
+        answer,
+        seq,
+        deadline,
+    })
+}
+
 /// A marked paper, ready to store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marked {
@@ -261,7 +359,7 @@ impl Store {
         automatic: bool,
         now: Millis,
     ) -> sqlx::Result<Claim> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (holder, holder_seat): (Option<String>, Option<String>) =
             sqlx::query_as("SELECT terminal_id, terminal_seat FROM papers WHERE id = ?")
                 .bind(paper_id)
@@ -313,7 +411,7 @@ impl Store {
         &self,
         paper_id: i64,
     ) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let from: Option<Option<String>> = sqlx::query_scalar(
             "SELECT terminal_seat FROM papers WHERE id = ? AND status = 'started' AND takeover_terminal IS NOT NULL",
         )
@@ -345,7 +443,7 @@ impl Store {
         add_ms: Millis,
         now: Millis,
     ) -> sqlx::Result<Extension> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let updated = sqlx::query(
             "UPDATE papers SET deadline_at = deadline_at + ?
              WHERE id = ? AND status IN ('pending', 'started') AND (deadline_at > ? OR paused_at IS NOT NULL)",
@@ -370,79 +468,11 @@ impl Store {
         })
     }
 
-    /// Save one answer durably. The deadline is checked inside the transaction against
-    /// `now`; a `seq` not above the stored one changes nothing (idempotent replays).
-    #[tracing::instrument(skip_all, fields(paper_id, no))]
-    pub async fn save_answer(
-        &self,
-        paper_id: i64,
-        no: i64,
-        answer: Option<&str>,
-        seq: i64,
-        terminal: &str,
-        now: Millis,
-    ) -> sqlx::Result<SaveOutcome> {
-        let mut tx = self.writer.begin().await?;
-        let gate: Option<SaveGate> = sqlx::query_as(
-            "SELECT status, deadline_at, terminal_id, paused_at FROM papers WHERE id = ?",
-        )
-        .bind(paper_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(gate) = gate else {
-            return Ok(SaveOutcome::NotStarted);
-        };
-        let deadline = match (gate.status.as_str(), gate.deadline_at) {
-            ("started", _) if gate.terminal_id.as_deref().is_some_and(|h| h != terminal) => {
-                return Ok(SaveOutcome::TakenOver)
-            }
-            ("started", _) if gate.paused_at.is_some() => return Ok(SaveOutcome::Paused),
-            ("started", Some(deadline)) => deadline,
-            ("submitted" | "absent", _) => return Ok(SaveOutcome::Closed),
-            _ => return Ok(SaveOutcome::NotStarted),
-        };
-        if now >= deadline {
-            return Ok(SaveOutcome::DeadlinePassed);
-        }
-        let applied = sqlx::query(
-            "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer, seq = excluded.seq,
-               saved_at = excluded.saved_at
-             WHERE excluded.seq > answers.seq",
-        )
-        .bind(paper_id)
-        .bind(no)
-        .bind(answer)
-        .bind(seq)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if applied {
-            sqlx::query("INSERT INTO answer_events (paper_id, question_no, answer, seq, received_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(paper_id)
-                .bind(no)
-                .bind(answer)
-                .bind(seq)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let (answer, seq): (Option<String>, i64) = sqlx::query_as(
-            "SELECT answer, seq FROM answers WHERE paper_id = ? AND question_no = ?",
-        )
-        .bind(paper_id)
-        .bind(no)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(SaveOutcome::Saved {
-            applied,
-            answer,
-            seq,
-            deadline,
-        })
+    /// Save one answer durably; returns once its commit is on disk. Concurrent saves
+    /// share commits (see [`super::group_commit`]).
+    #[tracing::instrument(skip_all, fields(paper_id = request.paper_id, no = request.no))]
+    pub async fn save_answer(&self, request: SaveRequest) -> sqlx::Result<SaveOutcome> {
+        self.saves.save(request).await
     }
 
     /// Submit a started paper: read its answers, mark them with `mark`, and store the
@@ -460,7 +490,7 @@ impl Store {
     where
         F: FnOnce(&[AnswerRow]) -> anyhow::Result<Marked>,
     {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let state: Option<(String, Option<String>, Option<Millis>)> =
             sqlx::query_as("SELECT status, terminal_id, paused_at FROM papers WHERE id = ?")
                 .bind(paper_id)

@@ -79,7 +79,7 @@ impl Store {
     /// Returns the candidates whose paper changed (empty: it applied to none).
     #[tracing::instrument(skip_all, fields(action = ?act.action, session_id = act.session_id))]
     pub async fn act_on_papers(&self, act: Act<'_>) -> sqlx::Result<Vec<i64>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut update = sqlx::query_scalar(update_sql(act.action))
             .bind(act.now)
             .bind(act.session_id)

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod banks;
 pub mod candidate_search;
 pub mod exams;
+pub mod group_commit;
 pub mod invigilation;
 pub mod outbox;
 pub mod practical;
@@ -22,24 +23,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool};
 
 /// Handle to the database.
 #[derive(Clone, Debug)]
 pub struct Store {
     writer: SqlitePool,
     reader: SqlitePool,
+    saves: group_commit::GroupCommit,
 }
 
 impl Store {
     /// Open (creating if needed) the SQLite database at `path` and run migrations.
+    /// Starts the answer-save committer on the current runtime.
     pub async fn open_sqlite(path: &Path) -> anyhow::Result<Store> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+        let options = sqlite_options(path)?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
@@ -53,13 +51,72 @@ impl Store {
             .max_connections(8)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Store { writer, reader })
+        let saves = group_commit::GroupCommit::spawn(writer.clone());
+        Ok(Store {
+            writer,
+            reader,
+            saves,
+        })
+    }
+
+    /// A write transaction that holds SQLite's write lock from its first statement
+    /// (`BEGIN IMMEDIATE`), so a lock held elsewhere is waited for (up to the busy
+    /// timeout) up front instead of failing midway when a read turns into a write.
+    pub(crate) async fn write_tx(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
+        write_tx(&self.writer).await
+    }
+
+    /// Answer-save transactions committed and the saves they carried.
+    pub fn commit_stats(&self) -> group_commit::CommitStats {
+        self.saves.stats()
     }
 
     /// Close both pools, flushing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
+    }
+}
+
+/// How the server connects to SQLite: WAL, `synchronous=FULL` (a commit survives power
+/// loss), foreign keys on, and a 10 s wait for a lock held by another process.
+pub fn sqlite_options(path: &Path) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(
+        SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10)),
+    )
+}
+
+/// See [`Store::write_tx`].
+pub(crate) async fn write_tx(
+    writer: &SqlitePool,
+) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
+    writer.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Whether the database could not take a write for a reason outside the request: disk
+/// full, a lock held too long, a read-only or failing disk, no free connection.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // SQLite primary result codes (the low byte of extended codes): BUSY 5,
+            // LOCKED 6, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14. PostgreSQL SQLSTATE
+            // classes: 53 insufficient resources, 57 operator intervention, 58 system
+            // error, and 55P03 lock not available.
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                code.parse::<i32>()
+                    .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+            } else {
+                ["53", "57", "58"].iter().any(|c| code.starts_with(c)) || code == "55P03"
+            }
+        }
+        _ => false,
     }
 }
 

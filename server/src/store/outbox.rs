@@ -67,7 +67,7 @@ impl Store {
         now: Millis,
         next_attempt_at: Millis,
     ) -> sqlx::Result<()> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let delivered = error.is_none();
         sqlx::query(
             "INSERT INTO delivery_log (outbox_id, at, endpoint, http_status, outcome, error)

@@ -272,7 +272,7 @@ impl Store {
         display_name: &str,
         now: Millis,
     ) -> Result<i64, ApiError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let user_id = insert_user(
             &mut *tx,
             username,
@@ -398,7 +398,7 @@ impl Store {
 
     /// Schedule a practical session with its assessors.
     pub async fn create_practical_session(&self, s: NewPracticalSession<'_>) -> sqlx::Result<i64> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO practical_sessions (title, subject, starts_at, template_id, template_version, apparatus_json,
                rule_json, assessors_required, chief_assessor_id, created_by, created_at, batch)
@@ -537,7 +537,7 @@ impl Store {
         correction: Option<&str>,
         now: Millis,
     ) -> anyhow::Result<Result<SheetRow, SheetRefusal>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         if signed_off(&mut tx, candidate_id).await? {
             return Ok(Err(SheetRefusal::SignedOff));
         }
@@ -590,7 +590,7 @@ impl Store {
         assessor_id: i64,
         now: Millis,
     ) -> anyhow::Result<Result<SheetRow, SheetRefusal>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         if signed_off(&mut tx, candidate_id).await? {
             return Ok(Err(SheetRefusal::SignedOff));
         }

@@ -292,7 +292,7 @@ impl Store {
     /// Returns false if it was already open.
     #[tracing::instrument(skip_all)]
     pub async fn open_session(&self, id: i64, now: Millis) -> sqlx::Result<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let opened = sqlx::query("UPDATE exam_sessions SET status = 'open', opened_at = ? WHERE id = ? AND status = 'scheduled'")
             .bind(now)
             .bind(id)
@@ -332,7 +332,7 @@ impl Store {
                 e.into()
             }
         };
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO candidates (session_id, name, id_number, gender, ticket, seat, created_at, employer)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",

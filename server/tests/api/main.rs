@@ -15,5 +15,6 @@ mod metrics;
 mod practical;
 mod reports;
 mod sessions;
+mod storage;
 mod takeover;
 mod tls;
