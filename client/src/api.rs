@@ -5,9 +5,9 @@ use std::time::Duration;
 use anyhow::Context;
 
 use question_bank::wire::{
-    CandidateLoginRequest, CandidateView, ErrorBody, ExamView, LoginRequest,
-    RegisterCandidateRequest, SaveAnswerRequest, SaveAnswerResponse, SessionResults, SubmitResult,
-    TokenResponse,
+    CandidateLoginRequest, CandidateView, CreateSessionRequest, ErrorBody, ExamView, LoginRequest,
+    RegisterCandidateRequest, SaveAnswerRequest, SaveAnswerResponse, SessionResults, SessionView,
+    SubmitResult, TokenResponse,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -72,12 +72,23 @@ impl Api {
     /// gone; every request it retries is idempotent). Refuses plain HTTP to another
     /// machine unless the transport allows it.
     pub fn connect(base: &str, transport: &Transport, timeout: Duration) -> anyhow::Result<Api> {
+        Api::connect_pooled(base, transport, timeout, 64)
+    }
+
+    /// [`Api::connect`] keeping up to `idle` connections open between requests: one per
+    /// terminal when this process plays many terminals.
+    pub fn connect_pooled(
+        base: &str,
+        transport: &Transport,
+        timeout: Duration,
+        idle: usize,
+    ) -> anyhow::Result<Api> {
         transport.check_url(base)?;
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(transport.client_config()?)
             .timeout(timeout)
             .connect_timeout(timeout)
-            .pool_max_idle_per_host(64)
+            .pool_max_idle_per_host(idle)
             .build()
             .context("HTTP client")?;
         Ok(Api {
@@ -221,6 +232,36 @@ impl Api {
             Some(req),
         )
         .await
+    }
+
+    /// Schedule a session (examiner).
+    pub async fn create_session(
+        &self,
+        req: &CreateSessionRequest,
+    ) -> Result<SessionView, ApiError> {
+        self.call(Method::POST, "/api/v1/sessions", Some(req)).await
+    }
+
+    /// Open a session: candidates may start (examiner).
+    pub async fn open_session(&self, session_id: i64) -> Result<SessionView, ApiError> {
+        self.call(
+            Method::POST,
+            &format!("/api/v1/sessions/{session_id}/open"),
+            Some(&serde_json::json!({})),
+        )
+        .await
+    }
+
+    /// The server's Prometheus text (from loopback, or with a metrics token).
+    pub async fn metrics_text(&self) -> Result<String, ApiError> {
+        Ok(self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?)
     }
 
     /// Results of a session (examiner, certifier).

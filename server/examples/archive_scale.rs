@@ -64,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
         archive_key: key.clone(),
         report_font: Err(Arc::new("not needed".into())),
         metrics: Default::default(),
+        papers: Default::default(),
     };
 
     // Seal n records, one session of 100 at a time.

@@ -57,6 +57,7 @@ impl Application {
             archive_key: Arc::new(archive::load_or_create_key(&settings.data_dir)?),
             report_font: report_font(&settings),
             metrics: Metrics::new(),
+            papers: Arc::default(),
         };
         crate::service::practical::install_bundled_templates(&state).await?;
         archive::register_key(&state).await?;

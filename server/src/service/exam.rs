@@ -9,6 +9,7 @@ use question_bank::wire::{
 };
 use question_bank::{score_paper, Answer, Bank, Blueprint, Paper, ScoreReport};
 
+use super::paper_cache::CachedPaper;
 use super::sessions::{load_session, session_blueprint};
 use super::AppState;
 use crate::clock::{now_millis, to_datetime, Millis};
@@ -274,6 +275,28 @@ pub async fn start_exam(
     exam_view(state, candidate_id, &terminal.id).await
 }
 
+/// The candidate's paper from the cache, read and parsed once on a miss.
+async fn cached_paper(state: &AppState, candidate_id: i64) -> ApiResult<Arc<CachedPaper>> {
+    if let Some(paper) = state.papers.get(candidate_id) {
+        return Ok(paper);
+    }
+    let exam = state
+        .store
+        .exam(candidate_id)
+        .await?
+        .ok_or(ApiError::NotFound("考生"))?;
+    let paper: Paper = serde_json::from_str(&exam.paper_json).map_err(anyhow::Error::from)?;
+    let bank = state.catalog.version(&paper.bank_version.0).await?;
+    Ok(state.papers.insert(
+        candidate_id,
+        CachedPaper {
+            paper_id: exam.paper_id,
+            paper,
+            bank,
+        },
+    ))
+}
+
 /// A terminal as people name it: `座位 07 的终端`, or `另一台终端`.
 pub(crate) fn seat_label(seat: Option<&str>) -> String {
     match seat {
@@ -290,19 +313,18 @@ pub async fn save_answer(
     no: u16,
     req: SaveAnswerRequest,
 ) -> ApiResult<SaveAnswerResponse> {
-    let (exam, session) = load_exam(state, candidate_id).await?;
-    if no == 0 || i64::from(no) > exam.question_count {
+    let cached = cached_paper(state, candidate_id).await?;
+    if no == 0 || usize::from(no) > cached.paper.questions.len() {
         return Err(ApiError::invalid(
             "invalid_question_number",
-            format!("题号应为 1–{}", exam.question_count),
+            format!("题号应为 1–{}", cached.paper.questions.len()),
         ));
     }
     if req.seq == 0 || req.seq > i64::MAX as u64 {
         return Err(ApiError::invalid("invalid_seq", "seq 必须为正整数"));
     }
-    let loaded = load_paper(state, &exam, &session).await?;
-    let pq = &loaded.paper.questions[usize::from(no - 1)];
-    let q = loaded
+    let pq = &cached.paper.questions[usize::from(no - 1)];
+    let q = cached
         .bank
         .get(&pq.id)
         .ok_or_else(|| anyhow::anyhow!("question {} missing", pq.id))?;
@@ -322,7 +344,7 @@ pub async fn save_answer(
     let outcome = state
         .store
         .save_answer(SaveRequest {
-            paper_id: exam.paper_id,
+            paper_id: cached.paper_id,
             no: i64::from(no),
             answer: bank_answer,
             seq: req.seq as i64,

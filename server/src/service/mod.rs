@@ -12,6 +12,7 @@ pub mod exam;
 pub mod institution;
 pub mod invigilation;
 pub mod login;
+pub mod paper_cache;
 pub mod people;
 pub mod practical;
 pub mod reports;
@@ -46,4 +47,6 @@ pub struct AppState {
     pub report_font: Result<crate::reports::pdf::FontSource, Arc<String>>,
     /// Prometheus metrics of this server.
     pub metrics: crate::metrics::Metrics,
+    /// Candidates' papers for the save path (papers never change once stored).
+    pub papers: Arc<paper_cache::PaperCache>,
 }

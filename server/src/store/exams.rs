@@ -1,5 +1,7 @@
 //! A candidate's paper: opening it, saving answers, submitting, and the sweeper's queries.
 
+use std::collections::HashMap;
+
 use sqlx::{Sqlite, SqliteConnection};
 
 use super::Store;
@@ -154,7 +156,8 @@ pub enum Extension {
 
 /// What a save checks about its paper, read inside the save transaction.
 #[derive(sqlx::FromRow)]
-struct SaveGate {
+pub(super) struct SaveGate {
+    id: i64,
     status: String,
     deadline_at: Option<Millis>,
     terminal_id: Option<String>,
@@ -178,85 +181,146 @@ pub struct SaveRequest {
     pub now: Millis,
 }
 
-/// Apply one save inside the caller's transaction. The deadline, pause and terminal are
-/// checked against the paper row as the transaction sees it; a `seq` not above the stored
-/// one changes nothing (idempotent replays).
-pub(super) async fn apply_save(
+/// The gates of `papers`, read in one statement at the start of a group commit (saves do
+/// not change them, so they hold for the whole transaction).
+async fn save_gates(
     conn: &mut SqliteConnection,
-    request: &SaveRequest,
-) -> sqlx::Result<SaveOutcome> {
-    let SaveRequest {
-        paper_id,
-        no,
-        ref answer,
-        seq,
-        ref terminal,
-        now,
-    } = *request;
-    let gate: Option<SaveGate> = sqlx::query_as(
-        "SELECT status, deadline_at, terminal_id, paused_at FROM papers WHERE id = ?",
+    papers: impl Iterator<Item = i64>,
+) -> sqlx::Result<HashMap<i64, SaveGate>> {
+    let ids: Vec<i64> = papers.collect();
+    let ids = serde_json::to_string(&ids).expect("integers serialize");
+    let rows: Vec<SaveGate> = sqlx::query_as(
+        "SELECT id, status, deadline_at, terminal_id, paused_at FROM papers
+         WHERE id IN (SELECT value FROM json_each(?))",
     )
-    .bind(paper_id)
-    .fetch_optional(&mut *conn)
+    .bind(ids)
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(gate) = gate else {
-        return Ok(SaveOutcome::NotStarted);
+    Ok(rows.into_iter().map(|gate| (gate.id, gate)).collect())
+}
+
+/// Apply `requests` in order inside the caller's transaction, in a fixed number of
+/// statements whatever their number: their papers' gates (deadline, pause, terminal) as
+/// the transaction sees them, one multi-row upsert, and one read of the rows whose save
+/// changed nothing. A `seq` not above the stored one changes nothing (idempotent
+/// replays); the answer events are written by a trigger.
+pub(super) async fn apply_saves(
+    conn: &mut SqliteConnection,
+    requests: &[&SaveRequest],
+) -> sqlx::Result<Vec<SaveOutcome>> {
+    let gates = save_gates(conn, requests.iter().map(|r| r.paper_id)).await?;
+    let checked: Vec<Result<Millis, SaveOutcome>> =
+        requests.iter().map(|r| check_gate(&gates, r)).collect();
+    let rows: Vec<_> = requests
+        .iter()
+        .zip(&checked)
+        .filter(|(_, c)| c.is_ok())
+        .map(|(r, _)| serde_json::json!([r.paper_id, r.no, r.answer, r.seq, r.now]))
+        .collect();
+    // SQLite applies the rows in order, so a later save of the same question meets the
+    // earlier one exactly as if they had come in separate statements.
+    let changed: Vec<(i64, i64, i64)> = if rows.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+             FROM json_each(?) WHERE true
+             ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer,
+               seq = excluded.seq, saved_at = excluded.saved_at
+             WHERE excluded.seq > answers.seq
+             RETURNING paper_id, question_no, seq",
+        )
+        .bind(serde_json::Value::Array(rows).to_string())
+        .fetch_all(&mut *conn)
+        .await?
+    };
+    // Which requests changed a row: each changed (paper, question, seq) belongs to the
+    // first request that carried it (a replay of the same seq changes nothing).
+    let mut unclaimed: HashMap<(i64, i64, i64), usize> = HashMap::new();
+    for key in changed {
+        *unclaimed.entry(key).or_default() += 1;
+    }
+    let applied: Vec<bool> = requests
+        .iter()
+        .zip(&checked)
+        .map(|(r, c)| {
+            c.is_ok()
+                && unclaimed
+                    .get_mut(&(r.paper_id, r.no, r.seq))
+                    .is_some_and(|n| {
+                        let claimed = *n > 0;
+                        *n = n.saturating_sub(1);
+                        claimed
+                    })
+        })
+        .collect();
+    let stale: Vec<_> = requests
+        .iter()
+        .zip(&checked)
+        .zip(&applied)
+        .filter(|((_, c), applied)| c.is_ok() && !**applied)
+        .map(|((r, _), _)| serde_json::json!([r.paper_id, r.no]))
+        .collect();
+    let current: HashMap<(i64, i64), (Option<String>, i64)> = if stale.is_empty() {
+        HashMap::new()
+    } else {
+        sqlx::query_as::<_, (i64, i64, Option<String>, i64)>(
+            "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each(?) j
+             JOIN answers a ON a.paper_id = j.value ->> 0 AND a.question_no = j.value ->> 1",
+        )
+        .bind(serde_json::Value::Array(stale).to_string())
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(paper, no, answer, seq)| ((paper, no), (answer, seq)))
+        .collect()
+    };
+    requests
+        .iter()
+        .zip(checked)
+        .zip(applied)
+        .map(|((r, checked), applied)| {
+            let deadline = match checked {
+                Ok(deadline) => deadline,
+                Err(outcome) => return Ok(outcome),
+            };
+            let (answer, seq) = if applied {
+                (r.answer.clone(), r.seq)
+            } else {
+                current
+                    .get(&(r.paper_id, r.no))
+                    .cloned()
+                    .ok_or(sqlx::Error::RowNotFound)?
+            };
+            Ok(SaveOutcome::Saved {
+                applied,
+                answer,
+                seq,
+                deadline,
+            })
+        })
+        .collect()
+}
+
+/// The paper's deadline if the save may go ahead, or why not.
+fn check_gate(gates: &HashMap<i64, SaveGate>, r: &SaveRequest) -> Result<Millis, SaveOutcome> {
+    let Some(gate) = gates.get(&r.paper_id) else {
+        return Err(SaveOutcome::NotStarted);
     };
     let deadline = match (gate.status.as_str(), gate.deadline_at) {
-        ("started", _) if gate.terminal_id.as_deref().is_some_and(|h| h != terminal) => {
-            return Ok(SaveOutcome::TakenOver)
+        ("started", _) if gate.terminal_id.as_deref().is_some_and(|h| h != r.terminal) => {
+            return Err(SaveOutcome::TakenOver)
         }
-        ("started", _) if gate.paused_at.is_some() => return Ok(SaveOutcome::Paused),
+        ("started", _) if gate.paused_at.is_some() => return Err(SaveOutcome::Paused),
         ("started", Some(deadline)) => deadline,
-        ("submitted" | "absent", _) => return Ok(SaveOutcome::Closed),
-        _ => return Ok(SaveOutcome::NotStarted),
+        ("submitted" | "absent", _) => return Err(SaveOutcome::Closed),
+        _ => return Err(SaveOutcome::NotStarted),
     };
-    if now >= deadline {
-        return Ok(SaveOutcome::DeadlinePassed);
+    if r.now >= deadline {
+        return Err(SaveOutcome::DeadlinePassed);
     }
-    let applied = sqlx::query(
-        "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer, seq = excluded.seq,
-           saved_at = excluded.saved_at
-         WHERE excluded.seq > answers.seq",
-    )
-    .bind(paper_id)
-    .bind(no)
-    .bind(answer)
-    .bind(seq)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected()
-        == 1;
-    if applied {
-        sqlx::query("INSERT INTO answer_events (paper_id, question_no, answer, seq, received_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(paper_id)
-            .bind(no)
-            .bind(answer)
-            .bind(seq)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-        return Ok(SaveOutcome::Saved {
-            applied,
-            answer: answer.clone(),
-            seq,
-            deadline,
-        });
-    }
-    let (answer, seq): (Option<String>, i64) =
-        sqlx::query_as("SELECT answer, seq FROM answers WHERE paper_id = ? AND question_no = ?")
-            .bind(paper_id)
-            .bind(no)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(SaveOutcome::Saved {
-        applied,
-        answer,
-        seq,
-        deadline,
-    })
+    Ok(deadline)
 }
 
 /// A marked paper, ready to store.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::exams::{apply_save, SaveOutcome, SaveRequest};
+use super::exams::{apply_saves, SaveOutcome, SaveRequest};
 
 /// Most saves committed in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -124,12 +124,131 @@ async fn run(writer: SqlitePool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stat
 /// Apply `jobs` in order in one transaction and commit it.
 async fn apply(writer: &SqlitePool, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<SaveOutcome>> {
     let mut tx = super::write_tx(writer).await?;
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        outcomes.push(apply_save(&mut tx, &job.request).await?);
-    }
+    let requests: Vec<&SaveRequest> = jobs.iter().map(|j| &j.request).collect();
+    let outcomes = apply_saves(&mut tx, &requests).await?;
     tx.commit().await?;
     stats.commits.fetch_add(1, Ordering::Relaxed);
     stats.saves.fetch_add(jobs.len() as u64, Ordering::Relaxed);
     Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, Executor};
+
+    use super::*;
+    use crate::clock::Millis;
+    use crate::store::{sqlite_options, Store};
+
+    /// A database with one started paper (id 1, deadline at 1,000,000) held by `T1`.
+    async fn one_started_paper() -> (tempfile::TempDir, SqlitePool) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("exam.db");
+        Store::open_sqlite(&path).await.unwrap().close().await;
+        let mut conn = sqlx::SqliteConnection::connect_with(&sqlite_options(&path).unwrap())
+            .await
+            .unwrap();
+        conn.execute(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO papers (id, candidate_id, session_id, paper_json, question_count, status,
+               deadline_at, terminal_id)
+             VALUES (1, 1, 1, '{}', 100, 'started', 1000000, 'T1');",
+        )
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(sqlite_options(&path).unwrap())
+            .await
+            .unwrap();
+        (dir, pool)
+    }
+
+    fn save(no: i64, answer: Option<&str>, seq: i64, terminal: &str, now: Millis) -> SaveRequest {
+        SaveRequest {
+            paper_id: 1,
+            no,
+            answer: answer.map(str::to_owned),
+            seq,
+            terminal: terminal.to_owned(),
+            now,
+        }
+    }
+
+    fn saved(outcome: &SaveOutcome) -> (bool, Option<&str>, i64) {
+        match outcome {
+            SaveOutcome::Saved {
+                applied,
+                answer,
+                seq,
+                ..
+            } => (*applied, answer.as_deref(), *seq),
+            other => panic!("not saved: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_batch_gives_each_save_what_saving_them_one_by_one_would() {
+        let (_dir, pool) = one_started_paper().await;
+        let batch = [
+            save(1, Some("A"), 4, "T1", 10),
+            save(1, Some("B"), 5, "T1", 11),
+            save(1, Some("B"), 5, "T1", 12), // replay
+            save(1, Some("C"), 3, "T1", 13), // stale
+            save(2, Some("T"), 1, "T1", 14),
+            save(2, None, 2, "T1", 15),             // cleared
+            save(3, Some("A"), 1, "T2", 16),        // another terminal
+            save(4, Some("A"), 1, "T1", 1_000_000), // at the deadline
+        ];
+        let requests: Vec<&SaveRequest> = batch.iter().collect();
+        let mut tx = crate::store::write_tx(&pool).await.unwrap();
+        let outcomes = apply_saves(&mut tx, &requests).await.unwrap();
+        tx.commit().await.unwrap();
+
+        assert_eq!(saved(&outcomes[0]), (true, Some("A"), 4));
+        assert_eq!(saved(&outcomes[1]), (true, Some("B"), 5));
+        assert_eq!(saved(&outcomes[2]), (false, Some("B"), 5));
+        assert_eq!(saved(&outcomes[3]), (false, Some("B"), 5));
+        assert_eq!(saved(&outcomes[4]), (true, Some("T"), 1));
+        assert_eq!(saved(&outcomes[5]), (true, None, 2));
+        assert_eq!(outcomes[6], SaveOutcome::TakenOver);
+        assert_eq!(outcomes[7], SaveOutcome::DeadlinePassed);
+
+        let rows: Vec<(i64, Option<String>, i64)> =
+            sqlx::query_as("SELECT question_no, answer, seq FROM answers ORDER BY question_no")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(rows, vec![(1, Some("B".into()), 5), (2, None, 2)]);
+        let events: Vec<(i64, Option<String>, i64)> =
+            sqlx::query_as("SELECT question_no, answer, seq FROM answer_events ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            events,
+            vec![
+                (1, Some("A".into()), 4),
+                (1, Some("B".into()), 5),
+                (2, Some("T".into()), 1),
+                (2, None, 2)
+            ],
+            "one event per change, in order"
+        );
+    }
+
+    #[tokio::test]
+    async fn concurrent_saves_share_a_commit() {
+        let (_dir, pool) = one_started_paper().await;
+        let commit = GroupCommit::spawn(pool);
+        let saves = (1..=100).map(|no| commit.save(save(no, Some("A"), 1, "T1", 10)));
+        let outcomes = futures_util::future::join_all(saves).await;
+        assert!(outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(SaveOutcome::Saved { applied: true, .. }))));
+        let stats = commit.stats();
+        assert_eq!(stats.saves, 100);
+        assert!(stats.commits < 10, "{stats:?}");
+    }
 }

@@ -30,17 +30,25 @@ use sqlx::{Sqlite, SqlitePool};
 pub struct Store {
     writer: SqlitePool,
     reader: SqlitePool,
+    checkpointer: SqlitePool,
     saves: group_commit::GroupCommit,
 }
 
+/// How often the background checkpoint copies committed pages from the WAL into the
+/// database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Open (creating if needed) the SQLite database at `path` and run migrations.
-    /// Starts the answer-save committer on the current runtime.
+    /// Starts the answer-save committer and the checkpointer on the current runtime.
     pub async fn open_sqlite(path: &Path) -> anyhow::Result<Store> {
         let options = sqlite_options(path)?;
+        // Commits never checkpoint: a checkpoint (copying pages into the database file
+        // and syncing it) would hold up every save waiting on that commit. A separate
+        // connection does it in the background instead.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await
             .with_context(|| format!("open database {}", path.display()))?;
         sqlx::migrate!("migrations/sqlite")
@@ -49,12 +57,18 @@ impl Store {
             .context("run migrations")?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .await?;
+        tokio::spawn(checkpoint_loop(checkpointer.clone()));
         let saves = group_commit::GroupCommit::spawn(writer.clone());
         Ok(Store {
             writer,
             reader,
+            checkpointer,
             saves,
         })
     }
@@ -71,15 +85,17 @@ impl Store {
         self.saves.stats()
     }
 
-    /// Close both pools, flushing the WAL.
+    /// Close the pools, checkpointing the WAL.
     pub async fn close(&self) {
+        self.checkpointer.close().await;
         self.reader.close().await;
         self.writer.close().await;
     }
 }
 
 /// How the server connects to SQLite: WAL, `synchronous=FULL` (a commit survives power
-/// loss), foreign keys on, and a 10 s wait for a lock held by another process.
+/// loss), foreign keys on, a 10 s wait for a lock held by another process, a 32 MB page
+/// cache, reads through a memory map, and statement journals in memory.
 pub fn sqlite_options(path: &Path) -> anyhow::Result<SqliteConnectOptions> {
     Ok(
         SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
@@ -87,8 +103,31 @@ pub fn sqlite_options(path: &Path) -> anyhow::Result<SqliteConnectOptions> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10)),
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-32768")
+            .pragma("mmap_size", "268435456")
+            .pragma("temp_store", "memory"),
     )
+}
+
+/// Checkpoint the WAL every [`CHECKPOINT_EVERY`] (`PASSIVE`: never waits for readers or
+/// the writer) until the store closes.
+async fn checkpoint_loop(pool: SqlitePool) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
 }
 
 /// See [`Store::write_tx`].

@@ -103,6 +103,16 @@ impl Store {
         .await
     }
 
+    /// Replace an account's password hash; its id, or `None` if there is no such account.
+    #[tracing::instrument(skip_all, fields(username))]
+    pub async fn set_password(&self, username: &str, hash: &str) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE username = ? RETURNING id")
+            .bind(hash)
+            .bind(username)
+            .fetch_optional(&self.writer)
+            .await
+    }
+
     /// Look an account up by name.
     #[tracing::instrument(skip_all)]
     pub async fn find_user(&self, username: &str) -> sqlx::Result<Option<UserRow>> {
