@@ -10,6 +10,7 @@ pub mod console;
 pub mod demo;
 pub mod error;
 pub mod metrics;
+pub mod ops_cli;
 pub mod reports;
 pub mod routes;
 pub mod service;

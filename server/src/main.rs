@@ -6,7 +6,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use exam_server::config::{Settings, EXAMPLE};
 use exam_server::startup::Application;
-use exam_server::{archive_cli, bank_cli, demo, telemetry};
+use exam_server::{archive_cli, bank_cli, demo, ops_cli, telemetry};
+use question_bank::wire::Role;
 
 #[derive(Parser)]
 #[command(
@@ -61,6 +62,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a consistent copy of the live database while the server runs (online
+    /// backup), then check the copy.
+    Backup {
+        /// The copy to write (must not exist yet).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Data directory holding the database [default: ./exam-data].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Configuration file (TOML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Staff accounts: the first administrator, password resets.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        /// Data directory holding the database [default: ./exam-data].
+        #[arg(long, global = true)]
+        data_dir: Option<PathBuf>,
+        /// Configuration file (TOML).
+        #[arg(long, global = true)]
+        config: Option<PathBuf>,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -105,6 +130,52 @@ enum ArchiveCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account; prints a generated password unless --password-stdin.
+    Add {
+        /// Sign-in name (3–32 letters, digits, `.`, `_`, `-`).
+        #[arg(long)]
+        username: String,
+        /// admin, examiner, assessor or certifier.
+        #[arg(long, value_parser = parse_staff_role)]
+        role: Role,
+        /// Name shown in the console and the audit log.
+        #[arg(long)]
+        name: String,
+        /// Read the password from the first line of stdin instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give an account a new password; prints a generated one unless --password-stdin.
+    SetPassword {
+        /// Sign-in name.
+        #[arg(long)]
+        username: String,
+        /// Read the password from the first line of stdin instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_staff_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .filter(|r| *r != Role::Candidate)
+        .ok_or_else(|| "expected admin, examiner, assessor or certifier".to_owned())
+}
+
+/// Settings from `config` (and the environment), with `data_dir` from the command line.
+fn settings(
+    config: Option<&std::path::Path>,
+    data_dir: Option<PathBuf>,
+) -> anyhow::Result<Settings> {
+    let mut settings = Settings::load(config)?;
+    if let Some(d) = data_dir {
+        settings.data_dir = d;
+    }
+    Ok(settings)
 }
 
 #[derive(Subcommand)]
@@ -174,12 +245,9 @@ async fn main() -> anyhow::Result<()> {
             allow_plain_http,
         } => {
             telemetry::init(log_json);
-            let mut settings = Settings::load(config.as_deref())?;
+            let mut settings = settings(config.as_deref(), data_dir)?;
             if let Some(l) = listen {
                 settings.listen = l;
-            }
-            if let Some(d) = data_dir {
-                settings.data_dir = d;
             }
             if let Some(c) = tls_cert {
                 settings.tls_cert = c;
@@ -195,10 +263,7 @@ async fn main() -> anyhow::Result<()> {
             config,
             json,
         } => {
-            let mut settings = Settings::load(config.as_deref())?;
-            if let Some(d) = data_dir {
-                settings.data_dir = d;
-            }
+            let settings = settings(config.as_deref(), data_dir)?;
             let path = settings.database_path();
             anyhow::ensure!(
                 path.exists(),
@@ -246,15 +311,36 @@ async fn main() -> anyhow::Result<()> {
             } => bank_cli::convert(&input, &output, to.as_deref(), &defaults),
             BankCommand::Export { output, to } => bank_cli::export_bundled(&output, to.as_deref()),
         },
+        Command::Backup {
+            output,
+            data_dir,
+            config,
+        } => ops_cli::backup(&settings(config.as_deref(), data_dir)?, &output).await,
+        Command::User {
+            command,
+            data_dir,
+            config,
+        } => {
+            let settings = settings(config.as_deref(), data_dir)?;
+            match command {
+                UserCommand::Add {
+                    username,
+                    role,
+                    name,
+                    password_stdin,
+                } => ops_cli::add_user(&settings, &username, role, &name, password_stdin).await,
+                UserCommand::SetPassword {
+                    username,
+                    password_stdin,
+                } => ops_cli::set_password(&settings, &username, password_stdin).await,
+            }
+        }
         Command::Archive {
             command,
             data_dir,
             config,
         } => {
-            let mut settings = Settings::load(config.as_deref())?;
-            if let Some(d) = data_dir {
-                settings.data_dir = d;
-            }
+            let settings = settings(config.as_deref(), data_dir)?;
             match command {
                 ArchiveCommand::Verify {
                     bundle,

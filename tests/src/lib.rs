@@ -144,14 +144,20 @@ impl Drop for Server {
 
 /// Run `exam-client` with `args` (and optional stdin), returning (success, stdout, stderr).
 pub fn run_client(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    run_binary("exam-client", args, stdin)
+}
+
+/// Run one of the binaries with `args` (and optional stdin), returning (success, stdout,
+/// stderr).
+pub fn run_binary(name: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     use std::io::Write;
-    let mut child = Command::new(binary("exam-client"))
+    let mut child = Command::new(binary(name))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start exam-client");
+        .unwrap_or_else(|e| panic!("start {name}: {e}"));
     if let Some(input) = stdin {
         child
             .stdin
@@ -162,7 +168,7 @@ pub fn run_client(args: &[&str], stdin: Option<&str>) -> (bool, String, String) 
     } else {
         drop(child.stdin.take());
     }
-    let out = child.wait_with_output().expect("exam-client output");
+    let out = child.wait_with_output().expect("binary output");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
