@@ -83,6 +83,23 @@ async fn acknowledged_answers_and_deadline_survive_kill_9_and_restart() {
     );
 }
 
+/// `GET url+path` as `token`, decoded.
+async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+    path: &str,
+    token: &str,
+) -> T {
+    let resp = http
+        .get(format!("{url}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    resp.json().await.unwrap()
+}
+
 /// One terminal of the 100: what the server acknowledged, and the deadline it was given.
 #[derive(Default)]
 struct Terminal {
@@ -266,16 +283,11 @@ async fn a_hundred_terminals_survive_kill_9_mid_exam() {
     let mut results = std::collections::HashMap::new();
     for t in &terminals {
         if let std::collections::hash_map::Entry::Vacant(slot) = results.entry(t.session_id) {
-            let r: question_bank::wire::SessionResults = http
-                .get(format!("{url}/api/v1/sessions/{}/results", t.session_id))
-                .bearer_auth(&staff.token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            slot.insert(r);
+            let path = format!("/api/v1/sessions/{}/results", t.session_id);
+            slot.insert(
+                get_json::<question_bank::wire::SessionResults>(&http, &url, &path, &staff.token)
+                    .await,
+            );
         }
     }
     let mut checked = 0;
@@ -309,15 +321,9 @@ async fn a_hundred_terminals_survive_kill_9_mid_exam() {
     );
     // Deadlines did not move across the crash.
     for session_id in results.keys() {
-        let views: Vec<question_bank::wire::CandidateView> = http
-            .get(format!("{url}/api/v1/sessions/{session_id}/candidates"))
-            .bearer_auth(&staff.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let path = format!("/api/v1/sessions/{session_id}/candidates");
+        let views: Vec<question_bank::wire::CandidateView> =
+            get_json(&http, &url, &path, &staff.token).await;
         for v in views {
             let t = terminals.iter().find(|t| t.ticket == v.ticket).unwrap();
             assert!(t.deadline.is_some(), "{}", t.ticket);
