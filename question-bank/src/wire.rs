@@ -585,10 +585,10 @@ pub struct SessionExposure {
     pub ratio: f64,
     /// Mean difficulty each paper aims at.
     pub target_difficulty: f64,
-    /// Lowest paper mean difficulty.
-    pub min_paper_difficulty: f64,
-    /// Highest paper mean difficulty.
-    pub max_paper_difficulty: f64,
+    /// Lowest paper mean difficulty (none before the first paper is assembled).
+    pub min_paper_difficulty: Option<f64>,
+    /// Highest paper mean difficulty (none before the first paper is assembled).
+    pub max_paper_difficulty: Option<f64>,
 }
 
 /// Results of a session.

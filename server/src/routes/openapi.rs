@@ -1,7 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use actix_web::{get, HttpResponse};
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
@@ -25,6 +27,76 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The error statuses any operation can answer with, added where an operation does not
+/// list them itself: malformed or invalid input where it takes input, unknown ids where
+/// its path or body has them, authentication and role failures where it needs a token, and
+/// `503 storage_unavailable` wherever it touches the database.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                add_common_errors(path, op);
+            }
+        }
+    }
+}
+
+fn add_common_errors(path: &str, op: &mut Operation) {
+    let takes_input =
+        op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let mut statuses = Vec::new();
+    if takes_input {
+        statuses.extend([
+            ("400", "请求格式错误 malformed request"),
+            ("422", "输入无效 invalid input"),
+        ]);
+    }
+    // Ids in the path, or in the body (a template, an assessor...), may name nothing.
+    if path.contains('{') || op.request_body.is_some() {
+        statuses.push(("404", "不存在 not found"));
+    }
+    if secured {
+        statuses.extend([
+            (
+                "401",
+                "未登录、令牌无效或已过期 missing, invalid or expired token",
+            ),
+            ("403", "角色无权执行 forbidden for this role"),
+        ]);
+    }
+    if !matches!(path, "/healthz" | "/api/openapi.json") {
+        statuses.push(("503", "服务器存储暂不可用 storage unavailable"));
+    }
+    for (status, description) in statuses {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            "application/json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
+    }
+}
+
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
@@ -43,7 +115,8 @@ impl Modify for BearerAuth {
         reports::statistics, reports::analysis, reports::summary, reports::qti,
         reports::transcript, reports::session_report
     ),
-    modifiers(&BearerAuth)
+    components(schemas(question_bank::wire::PaperAction, question_bank::analysis::Period)),
+    modifiers(&BearerAuth, &CommonErrors)
 )]
 pub struct ApiDoc;
 

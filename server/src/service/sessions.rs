@@ -154,8 +154,8 @@ pub async fn session_exposure(state: &AppState, id: i64) -> ApiResult<SessionExp
         mean_uses: report.mean,
         ratio: report.ratio,
         target_difficulty: assembler.target_mean(),
-        min_paper_difficulty: means.iter().copied().fold(f64::NAN, f64::min),
-        max_paper_difficulty: means.iter().copied().fold(f64::NAN, f64::max),
+        min_paper_difficulty: means.iter().copied().reduce(f64::min),
+        max_paper_difficulty: means.iter().copied().reduce(f64::max),
     })
 }
 

@@ -187,7 +187,8 @@ async fn a_session_spreads_exposure_and_keeps_papers_parallel() {
     assert_eq!(exposure.used, exposure.pool, "{exposure:?}");
     assert!(exposure.ratio <= 1.5, "{exposure:?}");
     assert!(
-        exposure.max_paper_difficulty - exposure.min_paper_difficulty <= 0.1 + 1e-9,
+        exposure.max_paper_difficulty.unwrap() - exposure.min_paper_difficulty.unwrap()
+            <= 0.1 + 1e-9,
         "{exposure:?}"
     );
 }
