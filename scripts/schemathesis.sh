@@ -44,9 +44,10 @@ EOF
   echo "== schemathesis as $role"
   # Judged by the failures it reports (server errors, undocumented statuses, schema
   # mismatches); schemathesis' own runtime errors are printed but do not fail the run.
-  st run "http://127.0.0.1:$PORT/api/openapi.json" -H "Authorization: Bearer $token" \
+  # Run from the scratch directory: schemathesis keeps a cache in the current one.
+  (cd "$work" && st run "http://127.0.0.1:$PORT/api/openapi.json" -H "Authorization: Bearer $token" \
       --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-      --max-examples "$MAX_EXAMPLES" --workers 2 --seed 1 > "$work/st-$role.txt" 2>&1 || true
+      --max-examples "$MAX_EXAMPLES" --workers 2 --seed 1 > "$work/st-$role.txt" 2>&1) || true
   cp "$work/st-$role.txt" "${TMPDIR:-/tmp}/crane-st-$role.txt"
   if grep -qE "found [0-9]+ unique failure" "$work/st-$role.txt"; then
     status=1
