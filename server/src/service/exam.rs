@@ -32,13 +32,19 @@ pub(crate) async fn load_paper(
     exam: &ExamRow,
     session: &SessionRow,
 ) -> anyhow::Result<LoadedPaper> {
-    let paper: Paper = serde_json::from_str(&exam.paper_json)?;
-    let bank = state.catalog.version(&paper.bank_version.0).await?;
+    let (paper, bank) = paper_and_bank(state, &exam.paper_json).await?;
     Ok(LoadedPaper {
         paper,
         bank,
         blueprint: session_blueprint(session)?,
     })
+}
+
+/// A stored paper and the bank version it was assembled from.
+async fn paper_and_bank(state: &AppState, paper_json: &str) -> anyhow::Result<(Paper, Arc<Bank>)> {
+    let paper: Paper = serde_json::from_str(paper_json)?;
+    let bank = state.catalog.version(&paper.bank_version.0).await?;
+    Ok((paper, bank))
 }
 
 impl LoadedPaper {
@@ -285,8 +291,7 @@ async fn cached_paper(state: &AppState, candidate_id: i64) -> ApiResult<Arc<Cach
         .exam(candidate_id)
         .await?
         .ok_or(ApiError::NotFound("考生"))?;
-    let paper: Paper = serde_json::from_str(&exam.paper_json).map_err(anyhow::Error::from)?;
-    let bank = state.catalog.version(&paper.bank_version.0).await?;
+    let (paper, bank) = paper_and_bank(state, &exam.paper_json).await?;
     Ok(state.papers.insert(
         candidate_id,
         CachedPaper {

@@ -218,7 +218,8 @@ pub(super) async fn apply_saves(
         .map(|(r, _)| serde_json::json!([r.paper_id, r.no, r.answer, r.seq, r.now]))
         .collect();
     // SQLite applies the rows in order, so a later save of the same question meets the
-    // earlier one exactly as if they had come in separate statements.
+    // earlier one exactly as if they had come in separate statements. (A save that changes
+    // nothing reports the row as the whole batch leaves it.)
     let changed: Vec<(i64, i64, i64)> = if rows.is_empty() {
         Vec::new()
     } else {

@@ -46,9 +46,10 @@ impl Store {
         // Commits never checkpoint: a checkpoint (copying pages into the database file
         // and syncing it) would hold up every save waiting on that commit. A separate
         // connection does it in the background instead.
+        let writing = options.clone().pragma("wal_autocheckpoint", "0");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .connect_with(writing.clone())
             .await
             .with_context(|| format!("open database {}", path.display()))?;
         sqlx::migrate!("migrations/sqlite")
@@ -57,11 +58,11 @@ impl Store {
             .context("run migrations")?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.clone().read_only(true))
+            .connect_with(options.read_only(true))
             .await?;
         let checkpointer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .connect_with(writing)
             .await?;
         tokio::spawn(checkpoint_loop(checkpointer.clone()));
         let saves = group_commit::GroupCommit::spawn(writer.clone());
