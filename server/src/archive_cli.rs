@@ -26,13 +26,7 @@ fn bar(label: &'static str) -> ProgressBar {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<(Store, Catalog)> {
-    let path = settings.database_path();
-    anyhow::ensure!(
-        path.exists(),
-        "没有数据库 no database at {}",
-        path.display()
-    );
-    let store = Store::open_sqlite(&path).await?;
+    let store = Store::open_existing(settings).await?;
     let bank = question_bank::bundled::bundled_bank().map_err(|e| anyhow::anyhow!("{e}"))?;
     let catalog = Catalog::new(store.clone(), bank).await?;
     Ok((store, catalog))

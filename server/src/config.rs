@@ -31,6 +31,9 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Directory for the SQLite database and generated keys.
     pub data_dir: PathBuf,
+    /// PostgreSQL URL (`postgres://user:password@host:5432/db`); empty = SQLite in
+    /// `data_dir`. Several instances may share one PostgreSQL database.
+    pub database_url: Secret,
     /// HMAC key for tokens; generated into `<data_dir>/jwt.key` when empty. Instances that
     /// share a database must share this key.
     pub jwt_secret: Secret,
@@ -69,6 +72,7 @@ impl Default for Settings {
         Settings {
             listen: "127.0.0.1:8080".parse().expect("valid literal"),
             data_dir: PathBuf::from("exam-data"),
+            database_url: Secret::default(),
             jwt_secret: Secret::default(),
             staff_token_minutes: 30,
             candidate_token_minutes: 120,
@@ -127,7 +131,12 @@ pub const EXAMPLE: &str = r#"# CraneExam server configuration (exam-server --con
 listen = "127.0.0.1:8080"
 # Where the SQLite database (exam.db) and the generated token key (jwt.key) live.
 data_dir = "exam-data"
-# Token signing key. Leave empty to generate one into data_dir/jwt.key.
+# PostgreSQL instead of SQLite: "postgres://user:password@host:5432/db". Every instance
+# behind one reverse proxy points at the same database and sets the same jwt_secret.
+# Empty: SQLite (data_dir/exam.db), one instance.
+database_url = ""
+# Token signing key. Leave empty to generate one into data_dir/jwt.key (one instance);
+# instances sharing a PostgreSQL database must all set the same key here.
 jwt_secret = ""
 # Staff tokens expire after this many minutes.
 staff_token_minutes = 30

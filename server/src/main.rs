@@ -33,6 +33,10 @@ enum Command {
         /// Configuration file (TOML); see `exam-server config example`.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// PostgreSQL instead of SQLite: postgres://user:password@host:5432/db (config
+        /// key database_url, env CRANE_EXAM__DATABASE_URL).
+        #[arg(long)]
+        database_url: Option<String>,
         /// Seed demo accounts (fresh random passwords) and an open demo session; writes
         /// <data-dir>/demo.json.
         #[arg(long)]
@@ -238,6 +242,7 @@ async fn main() -> anyhow::Result<()> {
             listen,
             data_dir,
             config,
+            database_url,
             demo,
             log_json,
             tls_cert,
@@ -248,6 +253,9 @@ async fn main() -> anyhow::Result<()> {
             let mut settings = settings(config.as_deref(), data_dir)?;
             if let Some(l) = listen {
                 settings.listen = l;
+            }
+            if let Some(url) = database_url {
+                settings.database_url = exam_server::config::Secret(url);
             }
             if let Some(c) = tls_cert {
                 settings.tls_cert = c;
@@ -264,13 +272,7 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => {
             let settings = settings(config.as_deref(), data_dir)?;
-            let path = settings.database_path();
-            anyhow::ensure!(
-                path.exists(),
-                "没有数据库 no database at {}",
-                path.display()
-            );
-            let store = exam_server::store::Store::open_sqlite(&path).await?;
+            let store = exam_server::store::Store::open_existing(&settings).await?;
             let report = exam_server::service::institution::compliance(&store)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

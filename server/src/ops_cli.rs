@@ -19,6 +19,10 @@ const CLI_ACTOR: &str = "exam-server (命令行 command line)";
 /// Write a consistent copy of the live database to `output` (SQLite `VACUUM INTO`: the
 /// server keeps serving; the copy is one committed state), then check the copy.
 pub async fn backup(settings: &Settings, output: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        settings.database_url.0.is_empty(),
+        "PostgreSQL 请用 pg_dump 备份 / back up PostgreSQL with pg_dump -Fc (see deploy/README.md)"
+    );
     let source = settings.database_path();
     anyhow::ensure!(
         source.exists(),
@@ -144,7 +148,9 @@ fn password_for(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("create {}", settings.data_dir.display()))?;
-    Store::open_sqlite(&settings.database_path()).await
+    if settings.database_url.0.is_empty() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("create {}", settings.data_dir.display()))?;
+    }
+    Store::open(settings).await
 }

@@ -44,7 +44,8 @@ impl Application {
         };
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("create data dir {}", settings.data_dir.display()))?;
-        let store = Store::open_sqlite(&settings.database_path()).await?;
+        let store = Store::open(&settings).await?;
+        tracing::info!(database = store.backend(), "database open");
         let bank = question_bank::bundled::bundled_bank().map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(version = %bank.version(), questions = bank.questions().len(), "bundled banks loaded");
         let catalog = Arc::new(Catalog::new(store.clone(), bank).await?);

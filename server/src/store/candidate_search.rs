@@ -1,5 +1,6 @@
 //! Finding a person's registrations across theory and practical sessions.
 
+use super::with_db;
 use super::Store;
 use crate::clock::Millis;
 
@@ -51,28 +52,30 @@ impl Store {
         query: &str,
         limit: i64,
     ) -> sqlx::Result<Vec<CandidateHit>> {
-        sqlx::query_as(
-            "SELECT 'theory' AS part, s.id AS session_id, s.title AS session_title, s.subject, s.starts_at,
-                    c.name, c.id_number, c.ticket, c.seat, p.status, p.passed
-               FROM candidates c
-               JOIN exam_sessions s ON s.id = c.session_id
-               JOIN papers p ON p.candidate_id = c.id
-              WHERE c.id_number = ?1 OR c.ticket = ?2 OR c.name LIKE ?3 ESCAPE '\\'
-             UNION ALL
-             SELECT 'practical', s.id, s.title, s.subject, s.starts_at,
-                    c.name, c.id_number, NULL, NULL, c.status, c.passed
-               FROM practical_candidates c
-               JOIN practical_sessions s ON s.id = c.session_id
-              WHERE c.id_number = ?1 OR c.name LIKE ?3 ESCAPE '\\'
-             ORDER BY starts_at DESC, part DESC, name
-             LIMIT ?4",
-        )
-        .bind(query.to_ascii_uppercase())
-        .bind(query)
-        .bind(format!("%{}%", like_escape(query)))
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT 'theory' AS part, s.id AS session_id, s.title AS session_title, s.subject, s.starts_at,
+                        c.name, c.id_number, c.ticket, c.seat, p.status, p.passed
+                   FROM candidates c
+                   JOIN exam_sessions s ON s.id = c.session_id
+                   JOIN papers p ON p.candidate_id = c.id
+                  WHERE c.id_number = $1 OR c.ticket = $2 OR c.name LIKE $3 ESCAPE '\\'
+                 UNION ALL
+                 SELECT 'practical', s.id, s.title, s.subject, s.starts_at,
+                        c.name, c.id_number, NULL, NULL, c.status, c.passed
+                   FROM practical_candidates c
+                   JOIN practical_sessions s ON s.id = c.session_id
+                  WHERE c.id_number = $1 OR c.name LIKE $3 ESCAPE '\\'
+                 ORDER BY starts_at DESC, part DESC, name
+                 LIMIT $4",
+            )
+            .bind(query.to_ascii_uppercase())
+            .bind(query)
+            .bind(format!("%{}%", like_escape(query)))
+            .bind(limit)
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 }
 

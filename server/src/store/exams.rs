@@ -2,8 +2,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Sqlite, SqliteConnection};
-
+use super::{per_db, with_db};
 use super::Store;
 use crate::clock::Millis;
 
@@ -181,127 +180,183 @@ pub struct SaveRequest {
     pub now: Millis,
 }
 
-/// The gates of `papers`, read in one statement at the start of a group commit (saves do
-/// not change them, so they hold for the whole transaction).
-async fn save_gates(
-    conn: &mut SqliteConnection,
-    papers: impl Iterator<Item = i64>,
-) -> sqlx::Result<HashMap<i64, SaveGate>> {
-    let ids: Vec<i64> = papers.collect();
-    let ids = serde_json::to_string(&ids).expect("integers serialize");
-    let rows: Vec<SaveGate> = sqlx::query_as(
-        "SELECT id, status, deadline_at, terminal_id, paused_at FROM papers
-         WHERE id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|gate| (gate.id, gate)).collect())
+/// The statements of a group commit that differ between the databases: a batch travels
+/// as one JSON array parameter, unpacked by `json_each` (SQLite) or
+/// `json_array_elements` (PostgreSQL).
+pub(super) trait SaveSql: sqlx::Database {
+    /// Gates of the papers whose ids are in the JSON array `$1`.
+    const GATES: &'static str;
+    /// Upsert the `[paper, question, answer, seq, now]` rows of `$1` (no two for the same
+    /// question), keeping a stored row whose seq is not lower; returns the rows changed.
+    const UPSERT: &'static str;
+    /// The stored answers of the `[paper, question]` pairs of `$1`.
+    const CURRENT: &'static str;
+
 }
 
-/// Apply `requests` in order inside the caller's transaction, in a fixed number of
-/// statements whatever their number: their papers' gates (deadline, pause, terminal) as
-/// the transaction sees them, one multi-row upsert, and one read of the rows whose save
-/// changed nothing. A `seq` not above the stored one changes nothing (idempotent
-/// replays); the answer events are written by a trigger.
-pub(super) async fn apply_saves(
-    conn: &mut SqliteConnection,
-    requests: &[&SaveRequest],
-) -> sqlx::Result<Vec<SaveOutcome>> {
-    let gates = save_gates(conn, requests.iter().map(|r| r.paper_id)).await?;
-    let checked: Vec<Result<Millis, SaveOutcome>> =
-        requests.iter().map(|r| check_gate(&gates, r)).collect();
-    let rows: Vec<_> = requests
-        .iter()
-        .zip(&checked)
-        .filter(|(_, c)| c.is_ok())
-        .map(|(r, _)| serde_json::json!([r.paper_id, r.no, r.answer, r.seq, r.now]))
-        .collect();
-    // SQLite applies the rows in order, so a later save of the same question meets the
-    // earlier one exactly as if they had come in separate statements. (A save that changes
-    // nothing reports the row as the whole batch leaves it.)
-    let changed: Vec<(i64, i64, i64)> = if rows.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(
-            "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
-             FROM json_each(?) WHERE true
-             ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer,
-               seq = excluded.seq, saved_at = excluded.saved_at
-             WHERE excluded.seq > answers.seq
-             RETURNING paper_id, question_no, seq",
-        )
-        .bind(serde_json::Value::Array(rows).to_string())
-        .fetch_all(&mut *conn)
-        .await?
-    };
-    // Which requests changed a row: each changed (paper, question, seq) belongs to the
-    // first request that carried it (a replay of the same seq changes nothing).
-    let mut unclaimed: HashMap<(i64, i64, i64), usize> = HashMap::new();
-    for key in changed {
-        *unclaimed.entry(key).or_default() += 1;
-    }
-    let applied: Vec<bool> = requests
-        .iter()
-        .zip(&checked)
-        .map(|(r, c)| {
-            c.is_ok()
-                && unclaimed
-                    .get_mut(&(r.paper_id, r.no, r.seq))
-                    .is_some_and(|n| {
-                        let claimed = *n > 0;
-                        *n = n.saturating_sub(1);
-                        claimed
+impl SaveSql for sqlx::Sqlite {
+    const GATES: &'static str = "SELECT id, status, deadline_at, terminal_id, paused_at FROM papers
+         WHERE id IN (SELECT value FROM json_each($1))";
+    const UPSERT: &'static str = "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+         FROM json_each($1) WHERE true
+         ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer,
+           seq = excluded.seq, saved_at = excluded.saved_at
+         WHERE excluded.seq > answers.seq
+         RETURNING paper_id, question_no, seq";
+    const CURRENT: &'static str = "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each($1) j
+         JOIN answers a ON a.paper_id = j.value ->> 0 AND a.question_no = j.value ->> 1";
+}
+
+impl SaveSql for sqlx::Postgres {
+    const GATES: &'static str = "SELECT id, status, deadline_at, terminal_id, paused_at FROM papers
+         WHERE id IN (SELECT value::bigint FROM json_array_elements_text($1::json) AS j(value))";
+    const UPSERT: &'static str = "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
+         SELECT (value ->> 0)::bigint, (value ->> 1)::bigint, value ->> 2, (value ->> 3)::bigint,
+           (value ->> 4)::bigint
+         FROM json_array_elements($1::json) AS j(value)
+         ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer,
+           seq = excluded.seq, saved_at = excluded.saved_at
+         WHERE excluded.seq > answers.seq
+         RETURNING paper_id, question_no, seq";
+    const CURRENT: &'static str = "SELECT a.paper_id, a.question_no, a.answer, a.seq
+         FROM json_array_elements($1::json) AS j(value)
+         JOIN answers a ON a.paper_id = (j.value ->> 0)::bigint
+           AND a.question_no = (j.value ->> 1)::bigint";
+}
+
+/// Applying a batch of saves (the group commit's transaction).
+pub(super) trait SaveOps: SaveSql {
+    /// Apply `requests` in order inside the caller's transaction, in a fixed number of
+    /// statements whatever their number: their papers' gates (deadline, pause, terminal)
+    /// as the transaction sees them, one multi-row upsert (more when a question is
+    /// saved more than once in the batch), and one read of the rows whose save changed
+    /// nothing. A `seq` not above the stored one changes nothing (idempotent replays); the
+    /// answer events are written by a trigger.
+    async fn apply_saves(
+        conn: &mut Self::Connection,
+        requests: &[&SaveRequest],
+    ) -> sqlx::Result<Vec<SaveOutcome>>;
+}
+
+per_db! {
+    impl SaveOps for Sql {
+        async fn apply_saves(
+            conn: &mut Self::Connection,
+            requests: &[&SaveRequest],
+        ) -> sqlx::Result<Vec<SaveOutcome>> {
+            let ids: Vec<i64> = requests.iter().map(|r| r.paper_id).collect();
+            let gates: HashMap<i64, SaveGate> = sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
+                .bind(serde_json::to_string(&ids).expect("integers serialize"))
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|gate| (gate.id, gate))
+                .collect();
+            let checked: Vec<Result<Millis, SaveOutcome>> =
+                requests.iter().map(|r| check_gate(&gates, r)).collect();
+            // One upsert per run of saves without a repeated question (PostgreSQL refuses to
+            // change a row twice in one statement).
+            let mut changed: Vec<(i64, i64, i64)> = Vec::new();
+            for round in upsert_rounds(requests, &checked) {
+                let rows: Vec<_> = round
+                    .into_iter()
+                    .map(|r| serde_json::json!([r.paper_id, r.no, r.answer, r.seq, r.now]))
+                    .collect();
+                changed.extend(
+                    sqlx::query_as::<_, (i64, i64, i64)>(<Self as SaveSql>::UPSERT)
+                        .bind(serde_json::Value::Array(rows).to_string())
+                        .fetch_all(&mut *conn)
+                        .await?,
+                );
+            }
+                // Which requests changed a row: each changed (paper, question, seq) belongs to the
+                // first request that carried it (a replay of the same seq changes nothing).
+                let mut unclaimed: HashMap<(i64, i64, i64), usize> = HashMap::new();
+                for key in changed {
+                    *unclaimed.entry(key).or_default() += 1;
+                }
+                let applied: Vec<bool> = requests
+                    .iter()
+                    .zip(&checked)
+                    .map(|(r, c)| {
+                        c.is_ok()
+                            && unclaimed
+                                .get_mut(&(r.paper_id, r.no, r.seq))
+                                .is_some_and(|n| {
+                                    let claimed = *n > 0;
+                                    *n = n.saturating_sub(1);
+                                    claimed
+                                })
                     })
-        })
-        .collect();
-    let stale: Vec<_> = requests
-        .iter()
-        .zip(&checked)
-        .zip(&applied)
-        .filter(|((_, c), applied)| c.is_ok() && !**applied)
-        .map(|((r, _), _)| serde_json::json!([r.paper_id, r.no]))
-        .collect();
-    let current: HashMap<(i64, i64), (Option<String>, i64)> = if stale.is_empty() {
-        HashMap::new()
-    } else {
-        sqlx::query_as::<_, (i64, i64, Option<String>, i64)>(
-            "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each(?) j
-             JOIN answers a ON a.paper_id = j.value ->> 0 AND a.question_no = j.value ->> 1",
-        )
-        .bind(serde_json::Value::Array(stale).to_string())
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(paper, no, answer, seq)| ((paper, no), (answer, seq)))
-        .collect()
-    };
-    requests
-        .iter()
-        .zip(checked)
-        .zip(applied)
-        .map(|((r, checked), applied)| {
-            let deadline = match checked {
-                Ok(deadline) => deadline,
-                Err(outcome) => return Ok(outcome),
-            };
-            let (answer, seq) = if applied {
-                (r.answer.clone(), r.seq)
-            } else {
-                current
-                    .get(&(r.paper_id, r.no))
-                    .cloned()
-                    .ok_or(sqlx::Error::RowNotFound)?
-            };
-            Ok(SaveOutcome::Saved {
-                applied,
-                answer,
-                seq,
-                deadline,
-            })
-        })
-        .collect()
+                    .collect();
+                let stale: Vec<_> = requests
+                    .iter()
+                    .zip(&checked)
+                    .zip(&applied)
+                    .filter(|((_, c), applied)| c.is_ok() && !**applied)
+                    .map(|((r, _), _)| serde_json::json!([r.paper_id, r.no]))
+                    .collect();
+                let current: HashMap<(i64, i64), (Option<String>, i64)> = if stale.is_empty() {
+                    HashMap::new()
+                } else {
+                    sqlx::query_as::<_, (i64, i64, Option<String>, i64)>(<Self as SaveSql>::CURRENT)
+                    .bind(serde_json::Value::Array(stale).to_string())
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(|(paper, no, answer, seq)| ((paper, no), (answer, seq)))
+                    .collect()
+                };
+                requests
+                    .iter()
+                    .zip(checked)
+                    .zip(applied)
+                    .map(|((r, checked), applied)| {
+                        let deadline = match checked {
+                            Ok(deadline) => deadline,
+                            Err(outcome) => return Ok(outcome),
+                        };
+                        let (answer, seq) = if applied {
+                            (r.answer.clone(), r.seq)
+                        } else {
+                            current
+                                .get(&(r.paper_id, r.no))
+                                .cloned()
+                                .ok_or(sqlx::Error::RowNotFound)?
+                        };
+                        Ok(SaveOutcome::Saved {
+                            applied,
+                            answer,
+                            seq,
+                            deadline,
+                        })
+                    })
+                    .collect()
+        }
+    }
+}
+
+/// The accepted saves in order, cut into runs in which no question repeats: each run is
+/// one upsert, so a later save of a question meets the earlier one exactly as if they had
+/// come in separate statements, and the answer events keep the arrival order.
+fn upsert_rounds<'r>(
+    requests: &[&'r SaveRequest],
+    checked: &[Result<Millis, SaveOutcome>],
+) -> Vec<Vec<&'r SaveRequest>> {
+    let mut rounds: Vec<Vec<&SaveRequest>> = Vec::new();
+    let mut in_round: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
+    for (r, c) in requests.iter().zip(checked) {
+        if c.is_ok() {
+            if rounds.is_empty() || !in_round.insert((r.paper_id, r.no)) {
+                in_round.clear();
+                in_round.insert((r.paper_id, r.no));
+                rounds.push(Vec::new());
+            }
+            rounds.last_mut().expect("pushed above").push(r);
+        }
+    }
+    rounds
 }
 
 /// The paper's deadline if the save may go ahead, or why not.
@@ -344,51 +399,61 @@ impl Store {
     /// The exam of the candidate holding `ticket`.
     #[tracing::instrument(skip_all)]
     pub async fn exam_by_ticket(&self, ticket: &str) -> sqlx::Result<Option<ExamRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE c.ticket = ?"
-        ))
-        .bind(ticket)
-        .fetch_optional(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(&format!(
+                "SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE c.ticket = $1"
+            ))
+            .bind(ticket)
+            .fetch_optional(&p.reader)
+            .await
+        })
     }
 
     /// The exam of a candidate.
     #[tracing::instrument(skip_all)]
     pub async fn exam(&self, candidate_id: i64) -> sqlx::Result<Option<ExamRow>> {
-        sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE c.id = ?"))
-            .bind(candidate_id)
-            .fetch_optional(&self.reader)
-            .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE c.id = $1"))
+                .bind(candidate_id)
+                .fetch_optional(&p.reader)
+                .await
+        })
     }
 
     /// Every exam of a session, by seat.
     #[tracing::instrument(skip_all)]
     pub async fn session_exams(&self, session_id: i64) -> sqlx::Result<Vec<ExamRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id
-             WHERE c.session_id = ? ORDER BY length(c.seat), c.seat"
-        ))
-        .bind(session_id)
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(&format!(
+                "SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id
+                 WHERE c.session_id = $1 ORDER BY length(c.seat), c.seat"
+            ))
+            .bind(session_id)
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 
     /// Current answers of a paper.
     #[tracing::instrument(skip_all)]
     pub async fn answers(&self, paper_id: i64) -> sqlx::Result<Vec<AnswerRow>> {
-        answers_of(&self.reader, paper_id).await
+        with_db!(&self.db, p => {
+            Sql::answers_of(&p.reader, paper_id).await
+        })
     }
 
     /// Current answers of every paper in a session.
     #[tracing::instrument(skip_all)]
     pub async fn session_answers(&self, session_id: i64) -> sqlx::Result<Vec<AnswerRow>> {
-        sqlx::query_as(
-            "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM answers a JOIN papers p ON p.id = a.paper_id
-             WHERE p.session_id = ? ORDER BY a.paper_id, a.question_no",
-        )
-        .bind(session_id)
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM answers a JOIN papers p ON p.id = a.paper_id
+                 WHERE p.session_id = $1 ORDER BY a.paper_id, a.question_no",
+            )
+            .bind(session_id)
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 
     /// Start a pending paper on `terminal` (the candidate opened it). No-op if already
@@ -400,17 +465,19 @@ impl Store {
         terminal: &Terminal,
         now: Millis,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "UPDATE papers SET status = 'started', started_at = ?, terminal_id = ?, terminal_seat = ?
-             WHERE id = ? AND status = 'pending'",
-        )
-        .bind(now)
-        .bind(&terminal.id)
-        .bind(&terminal.seat)
-        .bind(paper_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+        with_db!(&self.db, p => {
+            sqlx::query(
+                "UPDATE papers SET status = 'started', started_at = $1, terminal_id = $2, terminal_seat = $3
+                 WHERE id = $4 AND status = 'pending'",
+            )
+            .bind(now)
+            .bind(&terminal.id)
+            .bind(&terminal.seat)
+            .bind(paper_id)
+            .execute(&p.writer)
+            .await?;
+            Ok(())
+        })
     }
 
     /// `terminal` asks for a started paper: it keeps or gets it when it holds it or
@@ -424,49 +491,51 @@ impl Store {
         automatic: bool,
         now: Millis,
     ) -> sqlx::Result<Claim> {
-        let mut tx = self.write_tx().await?;
-        let (holder, holder_seat): (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT terminal_id, terminal_seat FROM papers WHERE id = ?")
+        with_db!(&self.db, p => {
+            let mut tx = p.write_tx().await?;
+            let (holder, holder_seat): (Option<String>, Option<String>) =
+                sqlx::query_as("SELECT terminal_id, terminal_seat FROM papers WHERE id = $1")
+                    .bind(paper_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let mine = holder.as_deref().is_none_or(|h| h == terminal.id);
+            let claim = if mine || automatic {
+                sqlx::query(
+                    "UPDATE papers SET terminal_id = $1, terminal_seat = $2, takeover_terminal = NULL,
+                       takeover_seat = NULL, takeover_requested_at = NULL
+                     WHERE id = $3",
+                )
+                .bind(&terminal.id)
+                .bind(&terminal.seat)
                 .bind(paper_id)
-                .fetch_one(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-        let mine = holder.as_deref().is_none_or(|h| h == terminal.id);
-        let claim = if mine || automatic {
-            sqlx::query(
-                "UPDATE papers SET terminal_id = ?, terminal_seat = ?, takeover_terminal = NULL,
-                   takeover_seat = NULL, takeover_requested_at = NULL
-                 WHERE id = ?",
-            )
-            .bind(&terminal.id)
-            .bind(&terminal.seat)
-            .bind(paper_id)
-            .execute(&mut *tx)
-            .await?;
-            if mine {
-                Claim::Held
-            } else {
-                Claim::TookOver {
-                    from_seat: holder_seat,
+                if mine {
+                    Claim::Held
+                } else {
+                    Claim::TookOver {
+                        from_seat: holder_seat,
+                    }
                 }
-            }
-        } else {
-            // Keep the first request time while the same terminal keeps asking.
-            sqlx::query(
-                "UPDATE papers SET takeover_seat = ?2,
-                   takeover_requested_at = CASE WHEN takeover_terminal IS ?1 THEN takeover_requested_at ELSE ?3 END,
-                   takeover_terminal = ?1
-                 WHERE id = ?4",
-            )
-            .bind(&terminal.id)
-            .bind(&terminal.seat)
-            .bind(now)
-            .bind(paper_id)
-            .execute(&mut *tx)
-            .await?;
-            Claim::Waiting { holder_seat }
-        };
-        tx.commit().await?;
-        Ok(claim)
+            } else {
+                // Keep the first request time while the same terminal keeps asking.
+                sqlx::query(
+                    "UPDATE papers SET takeover_seat = $2,
+                       takeover_requested_at = CASE WHEN takeover_terminal IS NOT DISTINCT FROM $1 THEN takeover_requested_at ELSE $3 END,
+                       takeover_terminal = $1
+                     WHERE id = $4",
+                )
+                .bind(&terminal.id)
+                .bind(&terminal.seat)
+                .bind(now)
+                .bind(paper_id)
+                .execute(&mut *tx)
+                .await?;
+                Claim::Waiting { holder_seat }
+            };
+            tx.commit().await?;
+            Ok(claim)
+        })
     }
 
     /// Hand a started paper to the terminal waiting for it. Returns the seat labels
@@ -476,26 +545,28 @@ impl Store {
         &self,
         paper_id: i64,
     ) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
-        let mut tx = self.write_tx().await?;
-        let from: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT terminal_seat FROM papers WHERE id = ? AND status = 'started' AND takeover_terminal IS NOT NULL",
-        )
-        .bind(paper_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(from) = from else {
-            return Ok(None);
-        };
-        let to: Option<String> = sqlx::query_scalar(
-            "UPDATE papers SET terminal_id = takeover_terminal, terminal_seat = takeover_seat,
-               takeover_terminal = NULL, takeover_seat = NULL, takeover_requested_at = NULL
-             WHERE id = ? RETURNING terminal_seat",
-        )
-        .bind(paper_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Some((from, to)))
+        with_db!(&self.db, p => {
+            let mut tx = p.write_tx().await?;
+            let from: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT terminal_seat FROM papers WHERE id = $1 AND status = 'started' AND takeover_terminal IS NOT NULL",
+            )
+            .bind(paper_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(from) = from else {
+                return Ok(None);
+            };
+            let to: Option<String> = sqlx::query_scalar(
+                "UPDATE papers SET terminal_id = takeover_terminal, terminal_seat = takeover_seat,
+                   takeover_terminal = NULL, takeover_seat = NULL, takeover_requested_at = NULL
+                 WHERE id = $1 RETURNING terminal_seat",
+            )
+            .bind(paper_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some((from, to)))
+        })
     }
 
     /// Move a pending or started paper's deadline `add_ms` later, only while it has not
@@ -508,28 +579,30 @@ impl Store {
         add_ms: Millis,
         now: Millis,
     ) -> sqlx::Result<Extension> {
-        let mut tx = self.write_tx().await?;
-        let updated = sqlx::query(
-            "UPDATE papers SET deadline_at = deadline_at + ?
-             WHERE id = ? AND status IN ('pending', 'started') AND (deadline_at > ? OR paused_at IS NOT NULL)",
-        )
-        .bind(add_ms)
-        .bind(paper_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let (status, deadline): (String, Option<Millis>) =
-            sqlx::query_as("SELECT status, deadline_at FROM papers WHERE id = ?")
-                .bind(paper_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        Ok(match (updated, deadline) {
-            (1, Some(deadline)) => Extension::Extended(deadline),
-            _ if status == "submitted" || status == "absent" => Extension::Closed,
-            (_, None) => Extension::NotOpen,
-            (_, Some(_)) => Extension::DeadlinePassed,
+        with_db!(&self.db, p => {
+            let mut tx = p.write_tx().await?;
+            let updated = sqlx::query(
+                "UPDATE papers SET deadline_at = deadline_at + $1
+                 WHERE id = $2 AND status IN ('pending', 'started') AND (deadline_at > $3 OR paused_at IS NOT NULL)",
+            )
+            .bind(add_ms)
+            .bind(paper_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let (status, deadline): (String, Option<Millis>) =
+                sqlx::query_as("SELECT status, deadline_at FROM papers WHERE id = $1")
+                    .bind(paper_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            tx.commit().await?;
+            Ok(match (updated, deadline) {
+                (1, Some(deadline)) => Extension::Extended(deadline),
+                _ if status == "submitted" || status == "absent" => Extension::Closed,
+                (_, None) => Extension::NotOpen,
+                (_, Some(_)) => Extension::DeadlinePassed,
+            })
         })
     }
 
@@ -555,38 +628,40 @@ impl Store {
     where
         F: FnOnce(&[AnswerRow]) -> anyhow::Result<Marked>,
     {
-        let mut tx = self.write_tx().await?;
-        let state: Option<(String, Option<String>, Option<Millis>)> =
-            sqlx::query_as("SELECT status, terminal_id, paused_at FROM papers WHERE id = ?")
-                .bind(paper_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match (state, by) {
-            (Some((status, _, _)), _) if status != "started" => return Ok(Submission::NotStarted),
-            (None, _) => return Ok(Submission::NotStarted),
-            (Some((_, Some(holder), _)), Some(by)) if holder != by => {
-                return Ok(Submission::TakenOver)
+        with_db!(&self.db, p => {
+            let mut tx = p.write_tx().await?;
+            let state: Option<(String, Option<String>, Option<Millis>)> =
+                sqlx::query_as("SELECT status, terminal_id, paused_at FROM papers WHERE id = $1")
+                    .bind(paper_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match (state, by) {
+                (Some((status, _, _)), _) if status != "started" => return Ok(Submission::NotStarted),
+                (None, _) => return Ok(Submission::NotStarted),
+                (Some((_, Some(holder), _)), Some(by)) if holder != by => {
+                    return Ok(Submission::TakenOver)
+                }
+                (Some((_, _, Some(_))), _) => return Ok(Submission::Paused),
+                _ => {}
             }
-            (Some((_, _, Some(_))), _) => return Ok(Submission::Paused),
-            _ => {}
-        }
-        let answers = answers_of(&mut *tx, paper_id).await?;
-        let marked = mark(&answers)?;
-        sqlx::query(
-            "UPDATE papers SET status = 'submitted', submitted_at = ?, auto_submitted = ?, score_tenths = ?, passed = ?,
-               unanswered = ?
-             WHERE id = ? AND status = 'started'",
-        )
-        .bind(now)
-        .bind(auto)
-        .bind(marked.score_tenths)
-        .bind(marked.passed)
-        .bind(marked.unanswered)
-        .bind(paper_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Submission::Done(marked))
+            let answers = Sql::answers_of(&mut *tx, paper_id).await?;
+            let marked = mark(&answers)?;
+            sqlx::query(
+                "UPDATE papers SET status = 'submitted', submitted_at = $1, auto_submitted = $2, score_tenths = $3, passed = $4,
+                   unanswered = $5
+                 WHERE id = $6 AND status = 'started'",
+            )
+            .bind(now)
+            .bind(auto)
+            .bind(i64::from(marked.score_tenths))
+            .bind(marked.passed)
+            .bind(i64::from(marked.unanswered))
+            .bind(paper_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Submission::Done(marked))
+        })
     }
 
     /// Papers whose deadline has passed and that are still pending or started (and not
@@ -597,55 +672,78 @@ impl Store {
         now: Millis,
         limit: i64,
     ) -> sqlx::Result<Vec<(i64, String)>> {
-        sqlx::query_as(
-            "SELECT id, status FROM papers
-             WHERE status IN ('pending', 'started') AND deadline_at <= ? AND paused_at IS NULL
-             ORDER BY deadline_at LIMIT ?",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.writer)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT id, status FROM papers
+                 WHERE status IN ('pending', 'started') AND deadline_at <= $1 AND paused_at IS NULL
+                 ORDER BY deadline_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&p.writer)
+            .await
+        })
     }
 
     /// Record a never-started paper past its deadline as absent (fail).
     #[tracing::instrument(skip_all)]
     pub async fn mark_absent(&self, paper_id: i64) -> sqlx::Result<bool> {
-        Ok(sqlx::query("UPDATE papers SET status = 'absent', score_tenths = 0, passed = 0 WHERE id = ? AND status = 'pending'")
-            .bind(paper_id)
-            .execute(&self.writer)
-            .await?
-            .rows_affected()
-            == 1)
+        with_db!(&self.db, p => {
+            Ok(sqlx::query("UPDATE papers SET status = 'absent', score_tenths = 0, passed = FALSE WHERE id = $1 AND status = 'pending'")
+                .bind(paper_id)
+                .execute(&p.writer)
+                .await?
+                .rows_affected()
+                == 1)
+        })
     }
 
     /// The exam a paper belongs to.
     #[tracing::instrument(skip_all)]
     pub async fn exam_by_paper(&self, paper_id: i64) -> sqlx::Result<Option<ExamRow>> {
-        sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE p.id = ?"))
-            .bind(paper_id)
-            .fetch_optional(&self.reader)
-            .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM candidates c JOIN papers p ON p.candidate_id = c.id WHERE p.id = $1"))
+                .bind(paper_id)
+                .fetch_optional(&p.reader)
+                .await
+        })
     }
 }
 
-/// Current answers of a paper, through any executor (a pool, or a transaction).
-async fn answers_of<'e, E>(executor: E, paper_id: i64) -> sqlx::Result<Vec<AnswerRow>>
-where
-    E: sqlx::Executor<'e, Database = Sqlite>,
-{
-    sqlx::query_as("SELECT paper_id, question_no, answer, seq FROM answers WHERE paper_id = ? ORDER BY question_no")
-        .bind(paper_id)
-        .fetch_all(executor)
-        .await
+/// Reads shared by the answer view and marking.
+trait AnswerSql: sqlx::Database {
+    /// Current answers of a paper, through any executor (a pool, or a transaction).
+    async fn answers_of<'e, E: sqlx::Executor<'e, Database = Self>>(
+        executor: E,
+        paper_id: i64,
+    ) -> sqlx::Result<Vec<AnswerRow>>;
+}
+
+per_db! {
+    impl AnswerSql for Sql {
+        async fn answers_of<'e, E: sqlx::Executor<'e, Database = Self>>(
+            executor: E,
+            paper_id: i64,
+        ) -> sqlx::Result<Vec<AnswerRow>> {
+            sqlx::query_as(
+                "SELECT paper_id, question_no, answer, seq FROM answers WHERE paper_id = $1
+                 ORDER BY question_no",
+            )
+            .bind(paper_id)
+            .fetch_all(executor)
+            .await
+        }
+    }
 }
 
 impl Store {
     /// Papers started and not yet submitted: the `active_papers` gauge of `/metrics`.
     #[tracing::instrument(skip_all)]
     pub async fn active_paper_count(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM papers WHERE status = 'started'")
-            .fetch_one(&self.reader)
-            .await
+        with_db!(&self.db, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM papers WHERE status = 'started'")
+                .fetch_one(&p.reader)
+                .await
+        })
     }
 }

@@ -14,10 +14,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::exams::{apply_saves, SaveOutcome, SaveRequest};
+use super::exams::{SaveOps, SaveOutcome, SaveRequest};
+use super::{with_db, Db};
 
 /// Most saves committed in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -61,10 +61,10 @@ impl std::fmt::Debug for Job {
 
 impl GroupCommit {
     /// Start the committer on the current runtime. It stops when every handle is dropped.
-    pub fn spawn(writer: SqlitePool) -> GroupCommit {
+    pub(crate) fn spawn(db: Db) -> GroupCommit {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let stats = Arc::new(Stats::default());
-        tokio::spawn(run(writer, queue, stats.clone()));
+        tokio::spawn(run(db, queue, stats.clone()));
         GroupCommit { jobs, stats }
     }
 
@@ -87,10 +87,10 @@ impl GroupCommit {
     }
 }
 
-async fn run(writer: SqlitePool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
+async fn run(db: Db, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match apply(&writer, &stats, &batch).await {
+        match apply(&db, &stats, &batch).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -111,7 +111,7 @@ async fn run(writer: SqlitePool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stat
             Err(e) => {
                 tracing::warn!(error = %e, saves = batch.len(), "group commit failed; retrying its saves one by one");
                 for job in batch.drain(..) {
-                    let outcome = apply(&writer, &stats, std::slice::from_ref(&job))
+                    let outcome = apply(&db, &stats, std::slice::from_ref(&job))
                         .await
                         .map(|mut one| one.remove(0));
                     let _ = job.reply.send(outcome);
@@ -122,11 +122,14 @@ async fn run(writer: SqlitePool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stat
 }
 
 /// Apply `jobs` in order in one transaction and commit it.
-async fn apply(writer: &SqlitePool, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<SaveOutcome>> {
-    let mut tx = super::write_tx(writer).await?;
+async fn apply(db: &Db, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<SaveOutcome>> {
     let requests: Vec<&SaveRequest> = jobs.iter().map(|j| &j.request).collect();
-    let outcomes = apply_saves(&mut tx, &requests).await?;
-    tx.commit().await?;
+    let outcomes = with_db!(db, p => {
+        let mut tx = p.write_tx().await?;
+        let outcomes = Sql::apply_saves(&mut tx, &requests).await?;
+        tx.commit().await?;
+        outcomes
+    });
     stats.commits.fetch_add(1, Ordering::Relaxed);
     stats.saves.fetch_add(jobs.len() as u64, Ordering::Relaxed);
     Ok(outcomes)
@@ -136,9 +139,11 @@ async fn apply(writer: &SqlitePool, stats: &Stats, jobs: &[Job]) -> sqlx::Result
 mod tests {
     use sqlx::{Connection, Executor};
 
+    use sqlx::SqlitePool;
+
     use super::*;
     use crate::clock::Millis;
-    use crate::store::{sqlite_options, Store};
+    use crate::store::{sqlite_options, Pools, Store};
 
     /// A database with one started paper (id 1, deadline at 1,000,000) held by `T1`.
     async fn one_started_paper() -> (tempfile::TempDir, SqlitePool) {
@@ -202,8 +207,8 @@ mod tests {
             save(4, Some("A"), 1, "T1", 1_000_000), // at the deadline
         ];
         let requests: Vec<&SaveRequest> = batch.iter().collect();
-        let mut tx = crate::store::write_tx(&pool).await.unwrap();
-        let outcomes = apply_saves(&mut tx, &requests).await.unwrap();
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let outcomes = sqlx::Sqlite::apply_saves(&mut tx, &requests).await.unwrap();
         tx.commit().await.unwrap();
 
         assert_eq!(saved(&outcomes[0]), (true, Some("A"), 4));
@@ -241,7 +246,11 @@ mod tests {
     #[tokio::test]
     async fn concurrent_saves_share_a_commit() {
         let (_dir, pool) = one_started_paper().await;
-        let commit = GroupCommit::spawn(pool);
+        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
+            writer: pool.clone(),
+            reader: pool,
+            checkpointer: None,
+        }));
         let saves = (1..=100).map(|no| commit.save(save(no, Some("A"), 1, "T1", 10)));
         let outcomes = futures_util::future::join_all(saves).await;
         assert!(outcomes

@@ -1,8 +1,12 @@
 //! All SQL. One module per aggregate; handlers and services never write SQL.
 //!
-//! SQLite runs in WAL mode with `synchronous=FULL`, so a committed transaction survives
-//! power loss. Writes go through a single-connection pool (SQLite has one writer anyway,
-//! and this avoids busy-retry storms); reads use a separate pool.
+//! Two databases run the same SQL (`$N` placeholders, portable syntax; the few statements
+//! that differ are chosen per database): SQLite, embedded, for one server; PostgreSQL for
+//! several servers sharing one database. Each store method is written once inside
+//! [`with_db!`] and compiled for both.
+//!
+//! SQLite runs in WAL mode with `synchronous=FULL` and PostgreSQL with
+//! `synchronous_commit=on`, so a committed transaction survives power loss.
 
 pub mod archive;
 pub mod audit;
@@ -22,23 +26,108 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Pool, Postgres, Sqlite, Transaction};
 
 /// Handle to the database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    writer: SqlitePool,
-    reader: SqlitePool,
-    checkpointer: SqlitePool,
+    db: Db,
     saves: group_commit::GroupCommit,
 }
+
+/// The database behind a [`Store`]: SQLite (one file, one server) or PostgreSQL (any
+/// number of servers sharing it).
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// SQLite.
+    Sqlite(Pools<Sqlite>),
+    /// PostgreSQL.
+    Postgres(Pools<Postgres>),
+}
+
+/// The connection pools of one database.
+#[derive(Debug)]
+pub(crate) struct Pools<DB: sqlx::Database> {
+    /// For writes. SQLite: one connection (SQLite has one writer anyway, and this avoids
+    /// busy-retry storms). PostgreSQL: the same pool as `reader`.
+    pub writer: Pool<DB>,
+    /// For reads.
+    pub reader: Pool<DB>,
+    /// SQLite only: the connection that checkpoints the WAL.
+    checkpointer: Option<Pool<DB>>,
+}
+
+/// Run `$body` with `$p` bound to the store's [`Pools`] and the type `Sql` naming its
+/// database: the body is written once and compiled for each database.
+macro_rules! with_db {
+    ($db:expr, $p:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($p) => {
+                #[allow(unused)]
+                type Sql = sqlx::Sqlite;
+                $body
+            }
+            $crate::store::Db::Postgres($p) => {
+                #[allow(unused)]
+                type Sql = sqlx::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_db;
+
+/// Items compiled once per database with the type `Sql` naming it: implementations of
+/// the store's per-database helper traits.
+macro_rules! per_db {
+    ($($item:item)*) => {
+        const _: () = {
+            #[allow(unused)]
+            type Sql = sqlx::Sqlite;
+            $($item)*
+        };
+        const _: () = {
+            #[allow(unused)]
+            type Sql = sqlx::Postgres;
+            $($item)*
+        };
+    };
+}
+pub(crate) use per_db;
 
 /// How often the background checkpoint copies committed pages from the WAL into the
 /// database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
+/// Key of the PostgreSQL advisory lock every write transaction holds (see
+/// [`Pools::write_tx`]).
+pub const PG_WRITE_LOCK: i64 = 0x6372_616e_6565_7861; // "craneexa"
+
 impl Store {
+    /// Open the database the settings name: PostgreSQL when `database_url` is set,
+    /// otherwise SQLite in the data directory.
+    pub async fn open(settings: &crate::config::Settings) -> anyhow::Result<Store> {
+        if settings.database_url.0.is_empty() {
+            Store::open_sqlite(&settings.database_path()).await
+        } else {
+            Store::open_postgres(&settings.database_url.0).await
+        }
+    }
+
+    /// [`Store::open`] for tools that read what a server wrote: a missing SQLite file is
+    /// an error rather than a new empty database.
+    pub async fn open_existing(settings: &crate::config::Settings) -> anyhow::Result<Store> {
+        let path = settings.database_path();
+        anyhow::ensure!(
+            !settings.database_url.0.is_empty() || path.exists(),
+            "没有数据库 no database at {}",
+            path.display()
+        );
+        Store::open(settings).await
+    }
+
     /// Open (creating if needed) the SQLite database at `path` and run migrations.
     /// Starts the answer-save committer and the checkpointer on the current runtime.
     pub async fn open_sqlite(path: &Path) -> anyhow::Result<Store> {
@@ -65,20 +154,51 @@ impl Store {
             .connect_with(writing)
             .await?;
         tokio::spawn(checkpoint_loop(checkpointer.clone()));
-        let saves = group_commit::GroupCommit::spawn(writer.clone());
-        Ok(Store {
+        Ok(Store::with(Db::Sqlite(Pools {
             writer,
             reader,
-            checkpointer,
-            saves,
-        })
+            checkpointer: Some(checkpointer),
+        })))
     }
 
-    /// A write transaction that holds SQLite's write lock from its first statement
-    /// (`BEGIN IMMEDIATE`), so a lock held elsewhere is waited for (up to the busy
-    /// timeout) up front instead of failing midway when a read turns into a write.
-    pub(crate) async fn write_tx(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
-        write_tx(&self.writer).await
+    /// Connect to the PostgreSQL database at `url` (`postgres://user:pass@host/db`) and
+    /// run migrations. Commits wait for the WAL flush (`synchronous_commit=on`).
+    pub async fn open_postgres(url: &str) -> anyhow::Result<Store> {
+        let options = PgConnectOptions::from_str(url)
+            .context("invalid database_url")?
+            .application_name("exam-server")
+            // A lock held elsewhere is waited for as long as SQLite's busy timeout.
+            .options([("synchronous_commit", "on"), ("lock_timeout", "10s")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("connect to PostgreSQL")?;
+        // Instances starting together run migrations one at a time (sqlx takes an
+        // advisory lock around them).
+        sqlx::migrate!("migrations/postgres")
+            .run(&pool)
+            .await
+            .context("run migrations")?;
+        Ok(Store::with(Db::Postgres(Pools {
+            writer: pool.clone(),
+            reader: pool,
+            checkpointer: None,
+        })))
+    }
+
+    fn with(db: Db) -> Store {
+        let saves = group_commit::GroupCommit::spawn(db.clone());
+        Store { db, saves }
+    }
+
+    /// Which database this is: `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
     }
 
     /// Answer-save transactions committed and the saves they carried.
@@ -88,9 +208,47 @@ impl Store {
 
     /// Close the pools, checkpointing the WAL.
     pub async fn close(&self) {
-        self.checkpointer.close().await;
-        self.reader.close().await;
-        self.writer.close().await;
+        with_db!(&self.db, p => {
+            if let Some(c) = &p.checkpointer {
+                c.close().await;
+            }
+            p.reader.close().await;
+            p.writer.close().await;
+        })
+    }
+}
+
+impl<DB: sqlx::Database> Clone for Pools<DB> {
+    fn clone(&self) -> Self {
+        Pools {
+            writer: self.writer.clone(),
+            reader: self.reader.clone(),
+            checkpointer: self.checkpointer.clone(),
+        }
+    }
+}
+
+impl Pools<Sqlite> {
+    /// A write transaction that holds SQLite's write lock from its first statement
+    /// (`BEGIN IMMEDIATE`), so a lock held elsewhere is waited for (up to the busy
+    /// timeout) up front instead of failing midway when a read turns into a write.
+    pub(crate) async fn write_tx(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl Pools<Postgres> {
+    /// A write transaction holding one advisory lock shared by every instance: writes
+    /// are serialized as they are on SQLite, so read-then-write transactions (sealing
+    /// the archive chain, marking a paper against its answers) see no concurrent writer.
+    /// Reads never take it.
+    pub(crate) async fn write_tx(&self) -> sqlx::Result<Transaction<'static, Postgres>> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(PG_WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
     }
 }
 
@@ -113,7 +271,7 @@ pub fn sqlite_options(path: &Path) -> anyhow::Result<SqliteConnectOptions> {
 
 /// Checkpoint the WAL every [`CHECKPOINT_EVERY`] (`PASSIVE`: never waits for readers or
 /// the writer) until the store closes.
-async fn checkpoint_loop(pool: SqlitePool) {
+async fn checkpoint_loop(pool: Pool<Sqlite>) {
     loop {
         tokio::time::sleep(CHECKPOINT_EVERY).await;
         if pool.is_closed() {
@@ -129,13 +287,6 @@ async fn checkpoint_loop(pool: SqlitePool) {
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
     }
-}
-
-/// See [`Store::write_tx`].
-pub(crate) async fn write_tx(
-    writer: &SqlitePool,
-) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
-    writer.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// Whether the database could not take a write for a reason outside the request: disk

@@ -1,5 +1,6 @@
 //! Outbound delivery of result summaries: the outbox and its delivery log.
 
+use super::with_db;
 use super::Store;
 use crate::clock::Millis;
 
@@ -47,14 +48,16 @@ pub struct OutboxCounts {
 impl Store {
     /// Entries due for an attempt at `now`, oldest first.
     pub async fn outbox_due(&self, now: Millis, limit: i64) -> sqlx::Result<Vec<OutboxRow>> {
-        sqlx::query_as(
-            "SELECT id, archive_seq, payload, attempts FROM outbox
-             WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT id, archive_seq, payload, attempts FROM outbox
+                 WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 
     /// Log an attempt; on success mark the entry delivered, else schedule the next try.
@@ -67,53 +70,60 @@ impl Store {
         now: Millis,
         next_attempt_at: Millis,
     ) -> sqlx::Result<()> {
-        let mut tx = self.write_tx().await?;
-        let delivered = error.is_none();
-        sqlx::query(
-            "INSERT INTO delivery_log (outbox_id, at, endpoint, http_status, outcome, error)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(endpoint)
-        .bind(http_status.map(i64::from))
-        .bind(if delivered { "delivered" } else { "failed" })
-        .bind(error)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,
-               delivered_at = CASE WHEN ?2 IS NULL THEN ?3 ELSE NULL END,
-               next_attempt_at = ?4
-             WHERE id = ?1",
-        )
-        .bind(id)
-        .bind(error)
-        .bind(now)
-        .bind(next_attempt_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+        with_db!(&self.db, p => {
+            let mut tx = p.write_tx().await?;
+            let delivered = error.is_none();
+            sqlx::query(
+                "INSERT INTO delivery_log (outbox_id, at, endpoint, http_status, outcome, error)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(endpoint)
+            .bind(http_status.map(i64::from))
+            .bind(if delivered { "delivered" } else { "failed" })
+            .bind(error)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                   delivered_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END,
+                   next_attempt_at = $4
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(error)
+            .bind(now)
+            .bind(next_attempt_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })
     }
 
     /// The delivery log, newest first.
     pub async fn delivery_log(&self, limit: i64) -> sqlx::Result<Vec<DeliveryRow>> {
-        sqlx::query_as(
-            "SELECT d.outbox_id, o.archive_seq, d.at, d.endpoint, d.http_status, d.outcome, d.error
-             FROM delivery_log d JOIN outbox o ON o.id = d.outbox_id ORDER BY d.id DESC LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT d.outbox_id, o.archive_seq, d.at, d.endpoint, d.http_status, d.outcome, d.error
+                 FROM delivery_log d JOIN outbox o ON o.id = d.outbox_id ORDER BY d.id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 
     /// How many summaries were delivered and how many wait.
     pub async fn outbox_counts(&self) -> sqlx::Result<OutboxCounts> {
-        sqlx::query_as(
-            "SELECT COALESCE(SUM(delivered_at IS NOT NULL), 0) AS delivered,
-                    COALESCE(SUM(delivered_at IS NULL), 0) AS waiting FROM outbox",
-        )
-        .fetch_one(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered,
+                        COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0) AS waiting
+                 FROM outbox",
+            )
+            .fetch_one(&p.reader)
+            .await
+        })
     }
 }

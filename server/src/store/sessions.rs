@@ -4,8 +4,9 @@ use question_bank::wire::{
     CandidateView, PaperStatus, SessionStatus, SessionView, TakeoverPolicy, TakeoverRequest,
 };
 use question_bank::{Exposure, Gender, Paper, QuestionId, Subject};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
+use super::{per_db, with_db};
 use super::{is_unique_violation, Store};
 use crate::clock::{to_datetime, Millis};
 use crate::error::ApiError;
@@ -245,73 +246,81 @@ impl Store {
     /// Schedule a session.
     #[tracing::instrument(skip_all)]
     pub async fn create_session(&self, s: NewSession<'_>) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
-            "INSERT INTO exam_sessions (title, subject, starts_at, duration_seconds, seats, late_entry_minutes, status,
-               opened_at, bank_version, blueprint_json, takeover_policy, show_score, created_by, created_at, batch)
-             VALUES (?, ?, ?, ?, ?, ?, 'scheduled', NULL, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(s.title)
-        .bind(s.subject.code())
-        .bind(s.starts_at)
-        .bind(s.duration_seconds)
-        .bind(s.seats)
-        .bind(s.late_entry_minutes)
-        .bind(s.bank_version)
-        .bind(s.blueprint_json)
-        .bind(s.takeover_policy.as_str())
-        .bind(s.show_score)
-        .bind(s.created_by)
-        .bind(s.now)
-        .bind(s.batch)
-        .fetch_one(&self.writer)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_scalar(
+                "INSERT INTO exam_sessions (title, subject, starts_at, duration_seconds, seats, late_entry_minutes, status,
+                   opened_at, bank_version, blueprint_json, takeover_policy, show_score, created_by, created_at, batch)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', NULL, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            )
+            .bind(s.title)
+            .bind(s.subject.code())
+            .bind(s.starts_at)
+            .bind(i64::from(s.duration_seconds))
+            .bind(i64::from(s.seats))
+            .bind(i64::from(s.late_entry_minutes))
+            .bind(s.bank_version)
+            .bind(s.blueprint_json)
+            .bind(s.takeover_policy.as_str())
+            .bind(s.show_score)
+            .bind(s.created_by)
+            .bind(s.now)
+            .bind(s.batch)
+            .fetch_one(&p.writer)
+            .await
+        })
     }
 
     /// One session.
     #[tracing::instrument(skip_all)]
     pub async fn session(&self, id: i64) -> sqlx::Result<Option<SessionRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {SESSION_COLUMNS} FROM exam_sessions s WHERE s.id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(&format!(
+                "SELECT {SESSION_COLUMNS} FROM exam_sessions s WHERE s.id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(&p.reader)
+            .await
+        })
     }
 
     /// Every session, newest first.
     #[tracing::instrument(skip_all)]
     pub async fn list_sessions(&self) -> sqlx::Result<Vec<SessionRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {SESSION_COLUMNS} FROM exam_sessions s ORDER BY s.starts_at DESC, s.id DESC"
-        ))
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(&format!(
+                "SELECT {SESSION_COLUMNS} FROM exam_sessions s ORDER BY s.starts_at DESC, s.id DESC"
+            ))
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 
     /// Open a scheduled session: the clock starts now for every paper in it.
     /// Returns false if it was already open.
     #[tracing::instrument(skip_all)]
     pub async fn open_session(&self, id: i64, now: Millis) -> sqlx::Result<bool> {
-        let mut tx = self.write_tx().await?;
-        let opened = sqlx::query("UPDATE exam_sessions SET status = 'open', opened_at = ? WHERE id = ? AND status = 'scheduled'")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if opened {
-            sqlx::query(
-                "UPDATE papers SET deadline_at = ?1 + (SELECT duration_seconds FROM exam_sessions WHERE id = ?2) * 1000
-                 WHERE session_id = ?2 AND status IN ('pending', 'started')",
-            )
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(opened)
+        with_db!(&self.db, p => {
+            let mut tx = p.write_tx().await?;
+            let opened = sqlx::query("UPDATE exam_sessions SET status = 'open', opened_at = $1 WHERE id = $2 AND status = 'scheduled'")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if opened {
+                sqlx::query(
+                    "UPDATE papers SET deadline_at = $1 + (SELECT duration_seconds FROM exam_sessions WHERE id = $2) * 1000
+                     WHERE session_id = $2 AND status IN ('pending', 'started')",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(opened)
+        })
     }
 
     /// Register a candidate and store their paper in one transaction.
@@ -321,91 +330,97 @@ impl Store {
         c: NewCandidate<'_>,
         assemble: impl FnOnce(SessionCounts) -> Result<Paper, ApiError>,
     ) -> Result<i64, ApiError> {
-        let conflict = |e: sqlx::Error| -> ApiError {
-            if is_unique_violation(&e, "ticket") {
-                ApiError::conflict("ticket_taken", format!("准考证号 {} 已被使用", c.ticket))
-            } else if is_unique_violation(&e, "seat") {
-                ApiError::conflict("seat_taken", format!("座位 {} 已有考生", c.seat))
-            } else if is_unique_violation(&e, "id_number") {
-                ApiError::conflict("already_registered", "该考生已在本场考试中登记")
+        with_db!(&self.db, p => {
+            let conflict = |e: sqlx::Error| -> ApiError {
+                if is_unique_violation(&e, "ticket") {
+                    ApiError::conflict("ticket_taken", format!("准考证号 {} 已被使用", c.ticket))
+                } else if is_unique_violation(&e, "seat") {
+                    ApiError::conflict("seat_taken", format!("座位 {} 已有考生", c.seat))
+                } else if is_unique_violation(&e, "id_number") {
+                    ApiError::conflict("already_registered", "该考生已在本场考试中登记")
+                } else {
+                    e.into()
+                }
+            };
+            let mut tx = p.write_tx().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO candidates (session_id, name, id_number, gender, ticket, seat, created_at, employer)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(c.session_id)
+            .bind(c.name)
+            .bind(c.id_number)
+            .bind(if c.gender == Gender::Female {
+                "female"
             } else {
-                e.into()
-            }
-        };
-        let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO candidates (session_id, name, id_number, gender, ticket, seat, created_at, employer)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(c.session_id)
-        .bind(c.name)
-        .bind(c.id_number)
-        .bind(if c.gender == Gender::Female {
-            "female"
-        } else {
-            "male"
+                "male"
+            })
+            .bind(c.ticket)
+            .bind(c.seat)
+            .bind(c.now)
+            .bind(c.employer)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(conflict)?;
+            // Assemble inside the write transaction: the exposure it sees is exactly the
+            // papers stored before this one, which keeps every paper reproducible.
+            let counts = Sql::session_counts(&mut tx, c.session_id).await?;
+            let paper = assemble(counts)?;
+            let paper_json = serde_json::to_string(&paper).map_err(anyhow::Error::from)?;
+            sqlx::query(
+                "INSERT INTO papers (candidate_id, session_id, paper_json, question_count, status, deadline_at)
+                 VALUES ($1, $2, $3, $4, 'pending', $5)",
+            )
+            .bind(id)
+            .bind(c.session_id)
+            .bind(&paper_json)
+            .bind(paper.questions.len() as i64)
+            .bind(c.deadline)
+            .execute(&mut *tx)
+            .await?;
+            let mut upsert = QueryBuilder::<Sql>::new(
+                "INSERT INTO session_exposure (session_id, question_id, uses) ",
+            );
+            upsert.push_values(&paper.questions, |mut row, q| {
+                row.push_bind(c.session_id)
+                    .push_bind(&q.id.0)
+                    .push_bind(1_i64);
+            });
+            upsert.push(" ON CONFLICT (session_id, question_id) DO UPDATE SET uses = session_exposure.uses + 1");
+            upsert.build().execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
         })
-        .bind(c.ticket)
-        .bind(c.seat)
-        .bind(c.now)
-        .bind(c.employer)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(conflict)?;
-        // Assemble inside the write transaction: the exposure it sees is exactly the
-        // papers stored before this one, which keeps every paper reproducible.
-        let counts = session_counts(&mut tx, c.session_id).await?;
-        let paper = assemble(counts)?;
-        let paper_json = serde_json::to_string(&paper).map_err(anyhow::Error::from)?;
-        sqlx::query(
-            "INSERT INTO papers (candidate_id, session_id, paper_json, question_count, status, deadline_at)
-             VALUES (?, ?, ?, ?, 'pending', ?)",
-        )
-        .bind(id)
-        .bind(c.session_id)
-        .bind(&paper_json)
-        .bind(paper.questions.len() as i64)
-        .bind(c.deadline)
-        .execute(&mut *tx)
-        .await?;
-        let mut upsert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO session_exposure (session_id, question_id, uses) ",
-        );
-        upsert.push_values(&paper.questions, |mut row, q| {
-            row.push_bind(c.session_id)
-                .push_bind(&q.id.0)
-                .push_bind(1_i64);
-        });
-        upsert.push(" ON CONFLICT (session_id, question_id) DO UPDATE SET uses = uses + 1");
-        upsert.build().execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(id)
     }
 
     /// How often each question is on the session's papers so far.
     pub async fn exposure(&self, session_id: i64) -> sqlx::Result<SessionCounts> {
-        let mut conn = self.reader.acquire().await?;
-        session_counts(&mut conn, session_id).await
+        with_db!(&self.db, p => {
+            let mut conn = p.reader.acquire().await?;
+            Sql::session_counts(&mut conn, session_id).await
+        })
     }
 
     /// Candidates of a session, by seat.
     #[tracing::instrument(skip_all)]
     pub async fn list_candidates(&self, session_id: i64) -> sqlx::Result<Vec<CandidateRow>> {
-        sqlx::query_as(
-            "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status,
-               p.terminal_seat, p.takeover_seat, p.takeover_requested_at, p.submitted_at, p.deadline_at,
-               EXISTS (SELECT 1 FROM audit_log a WHERE a.target = 'candidate:' || c.id
-                         AND a.action = 'exam.signin') AS signed_in,
-               p.paused_at, p.late_admitted_at IS NOT NULL AS late_admitted, p.terminated_reason,
-               (SELECT COUNT(*) FROM answers a WHERE a.paper_id = p.id AND a.answer IS NOT NULL) AS answered,
-               (SELECT MAX(saved_at) FROM answers a WHERE a.paper_id = p.id) AS last_save_at,
-               p.last_seen_at
-             FROM candidates c JOIN papers p ON p.candidate_id = c.id
-             WHERE c.session_id = ? ORDER BY length(c.seat), c.seat",
-        )
-        .bind(session_id)
-        .fetch_all(&self.reader)
-        .await
+        with_db!(&self.db, p => {
+            sqlx::query_as(
+                "SELECT c.id, c.session_id, c.name, c.id_number, c.gender, c.ticket, c.seat, p.status AS paper_status,
+                   p.terminal_seat, p.takeover_seat, p.takeover_requested_at, p.submitted_at, p.deadline_at,
+                   EXISTS (SELECT 1 FROM audit_log a WHERE a.target = 'candidate:' || c.id
+                             AND a.action = 'exam.signin') AS signed_in,
+                   p.paused_at, p.late_admitted_at IS NOT NULL AS late_admitted, p.terminated_reason,
+                   (SELECT COUNT(*) FROM answers a WHERE a.paper_id = p.id AND a.answer IS NOT NULL) AS answered,
+                   (SELECT MAX(saved_at) FROM answers a WHERE a.paper_id = p.id) AS last_save_at,
+                   p.last_seen_at
+                 FROM candidates c JOIN papers p ON p.candidate_id = c.id
+                 WHERE c.session_id = $1 ORDER BY length(c.seat), c.seat",
+            )
+            .bind(session_id)
+            .fetch_all(&p.reader)
+            .await
+        })
     }
 }
 
@@ -425,24 +440,31 @@ impl SessionCounts {
     }
 }
 
-async fn session_counts(
-    conn: &mut sqlx::SqliteConnection,
-    session_id: i64,
-) -> sqlx::Result<SessionCounts> {
-    let counts: Vec<(String, i64)> =
-        sqlx::query_as("SELECT question_id, uses FROM session_exposure WHERE session_id = ?")
-            .bind(session_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let papers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM papers WHERE session_id = ?")
-        .bind(session_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(SessionCounts {
-        counts: counts
-            .into_iter()
-            .map(|(id, n)| (QuestionId(id), u32::try_from(n).unwrap_or(u32::MAX)))
-            .collect(),
-        papers: u32::try_from(papers).unwrap_or(u32::MAX),
-    })
+/// Reads shared by paper assembly (inside its transaction) and the exposure view.
+trait ExposureSql: sqlx::Database {
+    /// Per-question use counts of a session's papers, and the number of papers.
+    async fn session_counts(conn: &mut Self::Connection, session_id: i64) -> sqlx::Result<SessionCounts>;
+}
+
+per_db! {
+    impl ExposureSql for Sql {
+        async fn session_counts(conn: &mut Self::Connection, session_id: i64) -> sqlx::Result<SessionCounts> {
+            let counts: Vec<(String, i64)> =
+                sqlx::query_as("SELECT question_id, uses FROM session_exposure WHERE session_id = $1")
+                    .bind(session_id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let papers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM papers WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(SessionCounts {
+                counts: counts
+                    .into_iter()
+                    .map(|(id, n)| (QuestionId(id), u32::try_from(n).unwrap_or(u32::MAX)))
+                    .collect(),
+                papers: u32::try_from(papers).unwrap_or(u32::MAX),
+            })
+        }
+    }
 }

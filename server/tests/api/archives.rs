@@ -157,9 +157,11 @@ async fn flipping_one_byte_in_the_database_makes_archive_verify_fail() {
     sealed_session(&app).await;
     let bin = env!("CARGO_BIN_EXE_exam-server");
     let data_dir = app.settings.data_dir.to_str().unwrap();
+    let database_url = app.settings.database_url.0.clone();
     let run = || {
         std::process::Command::new(bin)
             .args(["archive", "verify", "--data-dir", data_dir])
+            .env("CRANE_EXAM__DATABASE_URL", &database_url)
             .output()
             .unwrap()
     };
@@ -171,18 +173,13 @@ async fn flipping_one_byte_in_the_database_makes_archive_verify_fail() {
     );
 
     // An intruder with the database file: drop the guard trigger, flip one byte.
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        app.settings.database_path().display()
-    ))
-    .await
-    .unwrap();
+    let db = app.raw_db().await;
     let (content,): (String,) = sqlx::query_as("SELECT content FROM archive_records WHERE seq = 2")
         .fetch_one(&db)
         .await
         .unwrap();
     let (status, _) = (
-        sqlx::query("UPDATE archive_records SET content = ? WHERE seq = 2")
+        sqlx::query("UPDATE archive_records SET content = $1 WHERE seq = 2")
             .bind(&content)
             .execute(&db)
             .await
@@ -193,11 +190,15 @@ async fn flipping_one_byte_in_the_database_makes_archive_verify_fail() {
     let at = content.find("\"seat\":\"").unwrap() + 8;
     let mut bytes = content.into_bytes();
     bytes[at] ^= 0x01;
-    sqlx::query("DROP TRIGGER archive_records_never_change")
+    sqlx::query(if app.on_postgres() {
+        "DROP TRIGGER archive_records_guard ON archive_records"
+    } else {
+        "DROP TRIGGER archive_records_never_change"
+    })
         .execute(&db)
         .await
         .unwrap();
-    sqlx::query("UPDATE archive_records SET content = ? WHERE seq = 2")
+    sqlx::query("UPDATE archive_records SET content = $1 WHERE seq = 2")
         .bind(String::from_utf8(bytes).unwrap())
         .execute(&db)
         .await
@@ -420,14 +421,7 @@ async fn purging_past_retention_removes_a_prefix_logs_it_and_the_rest_still_veri
     let (count,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'archive.purge' AND actor = 'admin'",
     )
-    .fetch_one(
-        &sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            app.settings.database_path().display()
-        ))
-        .await
-        .unwrap(),
-    )
+    .fetch_one(&app.raw_db().await)
     .await
     .unwrap();
     assert_eq!(count, 1);

@@ -21,6 +21,83 @@ pub struct TestApp {
     pub state: AppState,
     pub settings: Settings,
     pub _dir: tempfile::TempDir,
+    /// The test's own PostgreSQL database, dropped with the app.
+    pub _database: Option<TestDatabase>,
+}
+
+/// Where the suite runs against PostgreSQL: `CRANE_EXAM_TEST_POSTGRES`, a URL of a
+/// database the suite may create databases from (e.g.
+/// `postgres://postgres@127.0.0.1:5432/test`). Unset: SQLite.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("CRANE_EXAM_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A PostgreSQL database created for one test.
+pub struct TestDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// Create an empty database with a name no other test uses.
+    pub async fn create(admin_url: &str) -> TestDatabase {
+        use sqlx::Connection;
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = format!(
+            "ce_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            rand_suffix()
+        );
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to CRANE_EXAM_TEST_POSTGRES");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        // postgres://user@host:port/admin_db -> postgres://user@host:port/<name>
+        let base = admin_url.split('?').next().unwrap_or(admin_url);
+        let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
+        TestDatabase {
+            admin_url: admin_url.to_owned(),
+            url: format!("{root}/{name}"),
+            name,
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot block on itself.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 /// A server with one account per staff role (`admin`, `examiner`, `assessor`,
@@ -31,6 +108,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with settings adjusted by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    // Server warnings and errors go to the test's captured output (shown when it fails).
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_max_level(tracing::Level::WARN)
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -39,6 +121,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         sweeper_interval_ms: 100,
         ..Settings::default()
     };
+    let database = match postgres_admin_url() {
+        Some(admin) => Some(TestDatabase::create(&admin).await),
+        None => None,
+    };
+    if let Some(db) = &database {
+        settings.database_url = Secret(db.url.clone());
+    }
     adjust(&mut settings);
     let app = Application::build(settings.clone())
         .await
@@ -60,6 +149,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         state,
         settings,
         _dir: dir,
+        _database: database,
     }
 }
 
@@ -74,6 +164,22 @@ pub fn id_number(n: u16) -> String {
 }
 
 impl TestApp {
+    /// Whether this app runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self._database.is_some()
+    }
+
+    /// A connection pool of its own to the app's database, for tests that look at (or
+    /// tamper with) what the server stored. SQL must use `$N` placeholders.
+    pub async fn raw_db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        let url = match &self._database {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}", self.settings.database_path().display()),
+        };
+        sqlx::AnyPool::connect(&url).await.expect("connect to the app's database")
+    }
+
     /// Send a request; returns status and JSON body (Null when empty).
     pub async fn call(
         &self,

@@ -345,6 +345,6 @@ async fn a_session_not_yet_sealed_has_no_report() {
         )
         .await;
     assert_error(status, &body, StatusCode::CONFLICT, "session_not_sealed");
-    let (status, _) = app.get("/api/v1/sessions/9999/report", &examiner).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = app.get("/api/v1/sessions/9999/report", &examiner).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use question_bank::wire::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor};
+use sqlx::Executor;
 
 use crate::helpers::{assert_error, id_number, spawn_app, TestApp};
 
@@ -113,12 +113,20 @@ async fn a_locked_database_fails_saves_with_a_clear_error_and_loses_nothing_ackn
         .await;
     assert_eq!(status, StatusCode::OK, "{ack}");
 
-    // Another process holds the write lock (a backup tool, an operator's sqlite3 shell).
-    let db = app.settings.data_dir.join("exam.db");
-    let mut holder = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
-    holder.execute("BEGIN IMMEDIATE").await.unwrap();
+    // Another process holds the write lock (a backup tool, an operator's sqlite3 shell;
+    // on PostgreSQL, a session holding the instances' write lock).
+    let lock = format!(
+        "SELECT pg_advisory_lock({})",
+        exam_server::store::PG_WRITE_LOCK
+    );
+    let (take, release) = if app.on_postgres() {
+        (lock.as_str(), "SELECT pg_advisory_unlock_all()")
+    } else {
+        ("BEGIN IMMEDIATE", "ROLLBACK")
+    };
+    let pool = app.raw_db().await;
+    let mut holder = pool.acquire().await.unwrap();
+    holder.execute(take).await.unwrap();
 
     let started = Instant::now();
     let (status, body) = app
@@ -148,8 +156,9 @@ async fn a_locked_database_fails_saves_with_a_clear_error_and_loses_nothing_ackn
     assert_eq!(view["questions"][0]["answer"], answer_for(first));
     assert!(view["questions"][1]["answer"].is_null(), "{view}");
 
-    holder.execute("ROLLBACK").await.unwrap();
-    holder.close().await.unwrap();
+    holder.execute(release).await.unwrap();
+    drop(holder);
+    pool.close().await;
     // The terminal retries the same save; it goes through now.
     let (status, ack) = app
         .put(
