@@ -9,6 +9,9 @@
 #
 #   scripts/load-bench.sh                       # 10,000 terminals, 1 s mean think time
 #   TERMINALS=2000 THINK_MS=500 scripts/load-bench.sh
+#   BACKEND=postgres scripts/load-bench.sh      # the same on PostgreSQL (PG_ADMIN_URL,
+#                                               # default postgres://postgres@127.0.0.1:5432/test;
+#                                               # two scratch databases, dropped after)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,10 +19,14 @@ TERMINALS=${TERMINALS:-10000}
 THINK_MS=${THINK_MS:-1000}
 RAW_SECONDS=${RAW_SECONDS:-5}
 PORT=${PORT:-18480}
+BACKEND=${BACKEND:-sqlite}
+PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}
 work=$(mktemp -d "${TMPDIR:-/tmp}/crane-load.XXXXXX")
 server_pid=
+pg_dbs=()
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for db in "${pg_dbs[@]}"; do psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,12 +43,25 @@ cargo build --quiet --release -p exam-server -p exam-client --bins
 cargo build --quiet --release -p exam-server --example durable_insert
 bin="${CARGO_TARGET_DIR:-target}/release"
 
-echo "== raw durable inserts, before" >&2
-raw_before=$("$bin/examples/durable_insert" "$work/raw.db" "$RAW_SECONDS")
+# Where the raw loop and the server write.
+raw_target="$work/raw.db"
+server_db=()
+if [ "$BACKEND" = postgres ]; then
+  root="${PG_ADMIN_URL%/*}"
+  for db in "ce_bench_raw_$$" "ce_bench_server_$$"; do
+    psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE $db"
+    pg_dbs+=("$db")
+  done
+  raw_target="$root/ce_bench_raw_$$"
+  server_db=(--database-url "$root/ce_bench_server_$$")
+fi
+
+echo "== raw durable inserts ($BACKEND), before" >&2
+raw_before=$("$bin/examples/durable_insert" "$raw_target" "$RAW_SECONDS")
 echo "$raw_before" >&2
 
 echo "== server" >&2
-"$bin/exam-server" serve --demo --data-dir "$work/data" --listen "127.0.0.1:$PORT" \
+"$bin/exam-server" serve --demo --data-dir "$work/data" --listen "127.0.0.1:$PORT" "${server_db[@]}" \
   > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
@@ -62,12 +82,13 @@ kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 rm -f "$work/raw.db"*
 
 echo "== raw durable inserts, after" >&2
-raw_after=$("$bin/examples/durable_insert" "$work/raw.db" "$RAW_SECONDS")
+raw_after=$("$bin/examples/durable_insert" "$raw_target" "$RAW_SECONDS")
 echo "$raw_after" >&2
 
 python3 - "$raw_before" "$raw_after" "$summary" "$(nproc)" <<'EOF'
 import json, sys
 before, after, sim = (json.loads(a) for a in sys.argv[1:4])
+print(f"| database | {before['backend']} |")
 raw = (before["single_row_commits_per_s"] + after["single_row_commits_per_s"]) / 2
 batched = (before["rows_per_s_in_256_row_commits"] + after["rows_per_s_in_256_row_commits"]) / 2
 print(f"| cores | {sys.argv[4]} |")

@@ -49,6 +49,12 @@ impl Application {
         let bank = question_bank::bundled::bundled_bank().map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(version = %bank.version(), questions = bank.questions().len(), "bundled banks loaded");
         let catalog = Arc::new(Catalog::new(store.clone(), bank).await?);
+        if !settings.database_url.0.is_empty() && settings.jwt_secret.0.is_empty() {
+            tracing::warn!(
+                "jwt_secret is not set: this instance signs tokens with its own generated key, \
+                 so tokens from other instances sharing the database are refused here"
+            );
+        }
         let keys = TokenKeys::new(&jwt_secret(&settings)?);
         let state = AppState {
             store,

@@ -79,7 +79,19 @@ impl Server {
         demo: bool,
         extra: &[&std::ffi::OsStr],
     ) -> Server {
+        Server::start_env(data_dir, listen, demo, extra, &[])
+    }
+
+    /// [`Server::start_with`] with environment variables (e.g. `CRANE_EXAM__JWT_SECRET`).
+    pub fn start_env(
+        data_dir: tempfile::TempDir,
+        listen: &str,
+        demo: bool,
+        extra: &[&std::ffi::OsStr],
+        env: &[(&str, &str)],
+    ) -> Server {
         let mut cmd = Command::new(binary("exam-server"));
+        cmd.envs(env.iter().copied());
         cmd.args(["serve", "--listen", listen, "--data-dir"])
             .arg(data_dir.path())
             .args(extra);
@@ -174,4 +186,83 @@ pub fn run_binary(name: &str, args: &[&str], stdin: Option<&str>) -> (bool, Stri
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// PostgreSQL for tests: a fresh database per test when `CRANE_EXAM_TEST_POSTGRES` is set.
+pub mod pg {
+    /// Where the suite runs against PostgreSQL: `CRANE_EXAM_TEST_POSTGRES`, a URL of a
+    /// database the suite may create databases from (e.g.
+    /// `postgres://postgres@127.0.0.1:5432/test`). Unset: SQLite.
+    pub fn postgres_admin_url() -> Option<String> {
+        std::env::var("CRANE_EXAM_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+    }
+
+    /// A PostgreSQL database created for one test.
+    pub struct TestDatabase {
+        admin_url: String,
+        name: String,
+        pub url: String,
+    }
+
+    impl TestDatabase {
+        /// Create an empty database with a name no other test uses.
+        pub async fn create(admin_url: &str) -> TestDatabase {
+            use sqlx::Connection;
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "ce_test_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                rand_suffix()
+            );
+            let mut admin = sqlx::PgConnection::connect(admin_url)
+                .await
+                .expect("connect to CRANE_EXAM_TEST_POSTGRES");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            // postgres://user@host:port/admin_db -> postgres://user@host:port/<name>
+            let base = admin_url.split('?').next().unwrap_or(admin_url);
+            let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
+            TestDatabase {
+                admin_url: admin_url.to_owned(),
+                url: format!("{root}/{name}"),
+                name,
+            }
+        }
+    }
+
+    fn rand_suffix() -> u32 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    }
+
+    impl Drop for TestDatabase {
+        fn drop(&mut self) {
+            let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+            // Drop runs inside the test's runtime, which cannot block on itself.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut admin)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
 }

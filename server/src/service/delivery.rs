@@ -102,8 +102,13 @@ pub async fn run(state: AppState, interval: Duration) {
     };
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut lease = state.store.lease(crate::store::lease::Job::Delivery);
     loop {
         ticker.tick().await;
+        // One instance delivers at a time, so no summary is posted twice at once.
+        if !lease.hold().await {
+            continue;
+        }
         match deliver_due(&state, &client).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(delivered = n, "result summaries delivered"),

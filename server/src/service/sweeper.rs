@@ -9,6 +9,7 @@ use super::sessions::load_session;
 use super::AppState;
 use crate::clock::now_millis;
 use crate::store::exams::Submission;
+use crate::store::lease::Job;
 
 /// Papers handled per pass; the next pass continues.
 const BATCH: i64 = 500;
@@ -43,8 +44,13 @@ pub async fn auto_submit_expired(state: &AppState) -> anyhow::Result<usize> {
 pub async fn run(state: AppState, interval: Duration) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut lease = state.store.lease(Job::Sweeper);
     loop {
         ticker.tick().await;
+        // Instances sharing a database take turns: one sweeps at a time.
+        if !lease.hold().await {
+            continue;
+        }
         match auto_submit_expired(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(closed = n, "sweeper closed papers"),

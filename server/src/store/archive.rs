@@ -3,9 +3,9 @@
 use question_bank::archive::{seal, ArchiveKey, RecordBody, SealedRecord, GENESIS};
 use sqlx::Transaction;
 
-use super::{per_db, with_db};
 use super::audit::AuditSql;
 use super::Store;
+use super::{per_db, with_db};
 use crate::clock::Millis;
 
 /// A theory candidate and their paper, as needed for sealing.

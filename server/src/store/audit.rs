@@ -1,7 +1,7 @@
 //! The audit log: who did what to which thing.
 
-use super::{per_db, with_db};
 use super::Store;
+use super::{per_db, with_db};
 use crate::clock::{now_millis, Millis};
 
 impl Store {

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{per_db, with_db};
 use super::Store;
+use super::{per_db, with_db};
 use crate::clock::Millis;
 
 /// What a candidate's terminal needs in one read.
@@ -191,27 +191,29 @@ pub(super) trait SaveSql: sqlx::Database {
     const UPSERT: &'static str;
     /// The stored answers of the `[paper, question]` pairs of `$1`.
     const CURRENT: &'static str;
-
 }
 
 impl SaveSql for sqlx::Sqlite {
     const GATES: &'static str = "SELECT id, status, deadline_at, terminal_id, paused_at FROM papers
          WHERE id IN (SELECT value FROM json_each($1))";
-    const UPSERT: &'static str = "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
+    const UPSERT: &'static str =
+        "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
          FROM json_each($1) WHERE true
          ON CONFLICT (paper_id, question_no) DO UPDATE SET answer = excluded.answer,
            seq = excluded.seq, saved_at = excluded.saved_at
          WHERE excluded.seq > answers.seq
          RETURNING paper_id, question_no, seq";
-    const CURRENT: &'static str = "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each($1) j
+    const CURRENT: &'static str =
+        "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each($1) j
          JOIN answers a ON a.paper_id = j.value ->> 0 AND a.question_no = j.value ->> 1";
 }
 
 impl SaveSql for sqlx::Postgres {
     const GATES: &'static str = "SELECT id, status, deadline_at, terminal_id, paused_at FROM papers
          WHERE id IN (SELECT value::bigint FROM json_array_elements_text($1::json) AS j(value))";
-    const UPSERT: &'static str = "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
+    const UPSERT: &'static str =
+        "INSERT INTO answers (paper_id, question_no, answer, seq, saved_at)
          SELECT (value ->> 0)::bigint, (value ->> 1)::bigint, value ->> 2, (value ->> 3)::bigint,
            (value ->> 4)::bigint
          FROM json_array_elements($1::json) AS j(value)
@@ -246,13 +248,14 @@ per_db! {
             requests: &[&SaveRequest],
         ) -> sqlx::Result<Vec<SaveOutcome>> {
             let ids: Vec<i64> = requests.iter().map(|r| r.paper_id).collect();
-            let gates: HashMap<i64, SaveGate> = sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
-                .bind(serde_json::to_string(&ids).expect("integers serialize"))
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|gate| (gate.id, gate))
-                .collect();
+            let gates: HashMap<i64, SaveGate> =
+                sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
+                    .bind(serde_json::to_string(&ids).expect("integers serialize"))
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(|gate| (gate.id, gate))
+                    .collect();
             let checked: Vec<Result<Millis, SaveOutcome>> =
                 requests.iter().map(|r| check_gate(&gates, r)).collect();
             // One upsert per run of saves without a repeated question (PostgreSQL refuses to
@@ -270,71 +273,90 @@ per_db! {
                         .await?,
                 );
             }
-                // Which requests changed a row: each changed (paper, question, seq) belongs to the
-                // first request that carried it (a replay of the same seq changes nothing).
-                let mut unclaimed: HashMap<(i64, i64, i64), usize> = HashMap::new();
-                for key in changed {
-                    *unclaimed.entry(key).or_default() += 1;
-                }
-                let applied: Vec<bool> = requests
-                    .iter()
-                    .zip(&checked)
-                    .map(|(r, c)| {
-                        c.is_ok()
-                            && unclaimed
-                                .get_mut(&(r.paper_id, r.no, r.seq))
-                                .is_some_and(|n| {
-                                    let claimed = *n > 0;
-                                    *n = n.saturating_sub(1);
-                                    claimed
-                                })
-                    })
-                    .collect();
-                let stale: Vec<_> = requests
-                    .iter()
-                    .zip(&checked)
-                    .zip(&applied)
-                    .filter(|((_, c), applied)| c.is_ok() && !**applied)
-                    .map(|((r, _), _)| serde_json::json!([r.paper_id, r.no]))
-                    .collect();
-                let current: HashMap<(i64, i64), (Option<String>, i64)> = if stale.is_empty() {
-                    HashMap::new()
-                } else {
-                    sqlx::query_as::<_, (i64, i64, Option<String>, i64)>(<Self as SaveSql>::CURRENT)
+            let applied = applied_saves(requests, &checked, changed);
+            let stale: Vec<_> = requests
+                .iter()
+                .zip(&checked)
+                .zip(&applied)
+                .filter(|((_, c), applied)| c.is_ok() && !**applied)
+                .map(|((r, _), _)| serde_json::json!([r.paper_id, r.no]))
+                .collect();
+            let current: HashMap<(i64, i64), (Option<String>, i64)> = if stale.is_empty() {
+                HashMap::new()
+            } else {
+                sqlx::query_as::<_, (i64, i64, Option<String>, i64)>(<Self as SaveSql>::CURRENT)
                     .bind(serde_json::Value::Array(stale).to_string())
                     .fetch_all(&mut *conn)
                     .await?
                     .into_iter()
                     .map(|(paper, no, answer, seq)| ((paper, no), (answer, seq)))
                     .collect()
-                };
-                requests
-                    .iter()
-                    .zip(checked)
-                    .zip(applied)
-                    .map(|((r, checked), applied)| {
-                        let deadline = match checked {
-                            Ok(deadline) => deadline,
-                            Err(outcome) => return Ok(outcome),
-                        };
-                        let (answer, seq) = if applied {
-                            (r.answer.clone(), r.seq)
-                        } else {
-                            current
-                                .get(&(r.paper_id, r.no))
-                                .cloned()
-                                .ok_or(sqlx::Error::RowNotFound)?
-                        };
-                        Ok(SaveOutcome::Saved {
-                            applied,
-                            answer,
-                            seq,
-                            deadline,
-                        })
-                    })
-                    .collect()
+            };
+            save_outcomes(requests, checked, applied, &current)
         }
     }
+}
+
+/// Which requests changed a row: each changed (paper, question, seq) belongs to the first
+/// request that carried it (a replay of the same seq changes nothing).
+fn applied_saves(
+    requests: &[&SaveRequest],
+    checked: &[Result<Millis, SaveOutcome>],
+    changed: Vec<(i64, i64, i64)>,
+) -> Vec<bool> {
+    let mut unclaimed: HashMap<(i64, i64, i64), usize> = HashMap::new();
+    for key in changed {
+        *unclaimed.entry(key).or_default() += 1;
+    }
+    requests
+        .iter()
+        .zip(checked)
+        .map(|(r, c)| {
+            c.is_ok()
+                && unclaimed
+                    .get_mut(&(r.paper_id, r.no, r.seq))
+                    .is_some_and(|n| {
+                        let claimed = *n > 0;
+                        *n = n.saturating_sub(1);
+                        claimed
+                    })
+        })
+        .collect()
+}
+
+/// Each request's outcome: its gate's refusal, or the row it wrote, or (when it changed
+/// nothing) the row as the batch left it, from `current`.
+fn save_outcomes(
+    requests: &[&SaveRequest],
+    checked: Vec<Result<Millis, SaveOutcome>>,
+    applied: Vec<bool>,
+    current: &HashMap<(i64, i64), (Option<String>, i64)>,
+) -> sqlx::Result<Vec<SaveOutcome>> {
+    requests
+        .iter()
+        .zip(checked)
+        .zip(applied)
+        .map(|((r, checked), applied)| {
+            let deadline = match checked {
+                Ok(deadline) => deadline,
+                Err(outcome) => return Ok(outcome),
+            };
+            let (answer, seq) = if applied {
+                (r.answer.clone(), r.seq)
+            } else {
+                current
+                    .get(&(r.paper_id, r.no))
+                    .cloned()
+                    .ok_or(sqlx::Error::RowNotFound)?
+            };
+            Ok(SaveOutcome::Saved {
+                applied,
+                answer,
+                seq,
+                deadline,
+            })
+        })
+        .collect()
 }
 
 /// The accepted saves in order, cut into runs in which no question repeats: each run is

@@ -4,8 +4,8 @@
 
 use question_bank::wire::PaperAction;
 
-use super::with_db;
 use super::audit::AuditSql;
+use super::with_db;
 use super::Store;
 use crate::clock::Millis;
 

@@ -15,6 +15,7 @@ pub mod candidate_search;
 pub mod exams;
 pub mod group_commit;
 pub mod invigilation;
+pub mod lease;
 pub mod outbox;
 pub mod practical;
 pub mod sessions;

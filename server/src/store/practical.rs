@@ -4,9 +4,9 @@
 
 use question_bank::wire::Role;
 
-use super::{per_db, with_db};
 use super::users::UserSql;
 use super::{is_unique_violation, Store};
+use super::{per_db, with_db};
 use crate::clock::Millis;
 use crate::error::ApiError;
 
@@ -723,7 +723,10 @@ impl Store {
 /// Reads inside a sheet transaction.
 trait SheetSql: sqlx::Database {
     /// Whether the candidate is past scoring (signed off or absent).
-    async fn signed_off(tx: &mut sqlx::Transaction<'_, Self>, candidate_id: i64) -> sqlx::Result<bool>;
+    async fn signed_off(
+        tx: &mut sqlx::Transaction<'_, Self>,
+        candidate_id: i64,
+    ) -> sqlx::Result<bool>;
     /// The newest version of an assessor's sheet for a candidate.
     async fn latest_sheet(
         tx: &mut sqlx::Transaction<'_, Self>,

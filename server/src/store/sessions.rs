@@ -6,8 +6,8 @@ use question_bank::wire::{
 use question_bank::{Exposure, Gender, Paper, QuestionId, Subject};
 use sqlx::QueryBuilder;
 
-use super::{per_db, with_db};
 use super::{is_unique_violation, Store};
+use super::{per_db, with_db};
 use crate::clock::{to_datetime, Millis};
 use crate::error::ApiError;
 
@@ -443,7 +443,10 @@ impl SessionCounts {
 /// Reads shared by paper assembly (inside its transaction) and the exposure view.
 trait ExposureSql: sqlx::Database {
     /// Per-question use counts of a session's papers, and the number of papers.
-    async fn session_counts(conn: &mut Self::Connection, session_id: i64) -> sqlx::Result<SessionCounts>;
+    async fn session_counts(
+        conn: &mut Self::Connection,
+        session_id: i64,
+    ) -> sqlx::Result<SessionCounts>;
 }
 
 per_db! {

@@ -2,8 +2,8 @@
 
 use question_bank::wire::{Role, UserView};
 
-use super::{per_db, with_db};
 use super::{is_unique_violation, Store};
+use super::{per_db, with_db};
 use crate::clock::now_millis;
 use crate::error::ApiError;
 

@@ -195,9 +195,9 @@ async fn flipping_one_byte_in_the_database_makes_archive_verify_fail() {
     } else {
         "DROP TRIGGER archive_records_never_change"
     })
-        .execute(&db)
-        .await
-        .unwrap();
+    .execute(&db)
+    .await
+    .unwrap();
     sqlx::query("UPDATE archive_records SET content = $1 WHERE seq = 2")
         .bind(String::from_utf8(bytes).unwrap())
         .execute(&db)

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use e2e_tests::pg::{postgres_admin_url, TestDatabase};
 use exam_server::auth::password::hash_password;
 use exam_server::config::{Secret, Settings};
 use exam_server::service::AppState;
@@ -23,81 +24,6 @@ pub struct TestApp {
     pub _dir: tempfile::TempDir,
     /// The test's own PostgreSQL database, dropped with the app.
     pub _database: Option<TestDatabase>,
-}
-
-/// Where the suite runs against PostgreSQL: `CRANE_EXAM_TEST_POSTGRES`, a URL of a
-/// database the suite may create databases from (e.g.
-/// `postgres://postgres@127.0.0.1:5432/test`). Unset: SQLite.
-pub fn postgres_admin_url() -> Option<String> {
-    std::env::var("CRANE_EXAM_TEST_POSTGRES")
-        .ok()
-        .filter(|u| !u.is_empty())
-}
-
-/// A PostgreSQL database created for one test.
-pub struct TestDatabase {
-    admin_url: String,
-    name: String,
-    pub url: String,
-}
-
-impl TestDatabase {
-    /// Create an empty database with a name no other test uses.
-    pub async fn create(admin_url: &str) -> TestDatabase {
-        use sqlx::Connection;
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let name = format!(
-            "ce_test_{}_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            rand_suffix()
-        );
-        let mut admin = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("connect to CRANE_EXAM_TEST_POSTGRES");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        admin.close().await.ok();
-        // postgres://user@host:port/admin_db -> postgres://user@host:port/<name>
-        let base = admin_url.split('?').next().unwrap_or(admin_url);
-        let root = base.rsplit_once('/').map_or(base, |(root, _)| root);
-        TestDatabase {
-            admin_url: admin_url.to_owned(),
-            url: format!("{root}/{name}"),
-            name,
-        }
-    }
-}
-
-fn rand_suffix() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos()
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop runs inside the test's runtime, which cannot block on itself.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
 }
 
 /// A server with one account per staff role (`admin`, `examiner`, `assessor`,
@@ -177,7 +103,9 @@ impl TestApp {
             Some(db) => db.url.clone(),
             None => format!("sqlite://{}", self.settings.database_path().display()),
         };
-        sqlx::AnyPool::connect(&url).await.expect("connect to the app's database")
+        sqlx::AnyPool::connect(&url)
+            .await
+            .expect("connect to the app's database")
     }
 
     /// Send a request; returns status and JSON body (Null when empty).
