@@ -158,6 +158,9 @@ tables=$(q "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namesp
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')")
 others=$(q "SELECT count(*) FROM pg_catalog.pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()")
+# exam-server connects with application_name = exam-server.
+servers=$(q "SELECT count(*) FROM pg_catalog.pg_stat_activity
+             WHERE datname = current_database() AND application_name = 'exam-server'")
 clean=()
 if [[ $tables != 0 ]]; then
     [[ $FORCE -eq 1 ]] ||
@@ -169,8 +172,8 @@ if [[ $tables != 0 ]]; then
 fi
 if [[ $others != 0 ]]; then
     [[ $FORCE -eq 1 ]] ||
-        die "$others other session(s) are connected to $URL_SHOWN: stop every exam-server instance" \
-            "(and other clients) first, or pass --force"
+        die "$others other session(s) are connected to $URL_SHOWN ($servers of them exam-server):" \
+            "stop every exam-server instance (and other clients) first, or pass --force"
     warn "$others other session(s) connected to $URL_SHOWN (--force)"
 fi
 

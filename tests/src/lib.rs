@@ -266,3 +266,57 @@ pub mod pg {
         }
     }
 }
+
+/// A test CA and a server certificate it issued for `localhost` and 127.0.0.1.
+pub mod pki {
+    use std::path::PathBuf;
+
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    use sha2::{Digest, Sha256};
+
+    /// `ca.pem`, `cert.pem` and `key.pem` in a temporary directory.
+    pub struct TestPki {
+        dir: tempfile::TempDir,
+        /// The CA certificate (PEM).
+        pub ca_pem: String,
+        /// SHA-256 of the server certificate's DER, hex: what `--pin-sha256` takes.
+        pub pin: String,
+    }
+
+    impl TestPki {
+        /// A fresh CA and certificate.
+        pub fn new() -> TestPki {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+            ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            ca_params
+                .distinguished_name
+                .push(DnType::CommonName, "CraneExam 测试 CA");
+            let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+            let key = KeyPair::generate().unwrap();
+            let cert = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                .unwrap()
+                .signed_by(&key, &ca)
+                .unwrap();
+            std::fs::write(dir.path().join("ca.pem"), ca.pem()).unwrap();
+            std::fs::write(dir.path().join("cert.pem"), cert.pem()).unwrap();
+            std::fs::write(dir.path().join("key.pem"), key.serialize_pem()).unwrap();
+            TestPki {
+                dir,
+                ca_pem: ca.pem(),
+                pin: hex::encode(Sha256::digest(cert.der())),
+            }
+        }
+
+        /// One of its files: `ca.pem`, `cert.pem`, `key.pem`.
+        pub fn path(&self, name: &str) -> PathBuf {
+            self.dir.path().join(name)
+        }
+    }
+
+    impl Default for TestPki {
+        fn default() -> Self {
+            TestPki::new()
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! Two `exam-server` instances sharing one PostgreSQL database, as behind the reverse
-//! proxy of deploy/docker-compose.yml. Runs when `CRANE_EXAM_TEST_POSTGRES` is set.
+//! proxy of deploy/docker/docker-compose.yml. Runs when `CRANE_EXAM_TEST_POSTGRES` is set.
 
 use std::time::{Duration, Instant};
 

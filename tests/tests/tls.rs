@@ -3,43 +3,10 @@
 //! certificate (`--pin-sha256`), and refusing anything else.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use e2e_tests::pki::TestPki;
 use e2e_tests::{run_client, Server};
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
-use sha2::{Digest, Sha256};
-
-/// The CA certificate, the server's certificate and key, and the certificate's pin.
-struct Pki {
-    dir: tempfile::TempDir,
-    pin: String,
-}
-
-impl Pki {
-    fn new() -> Pki {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(DnType::CommonName, "CraneExam 测试 CA");
-        let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
-        let key = KeyPair::generate().unwrap();
-        let cert = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .unwrap()
-            .signed_by(&key, &ca)
-            .unwrap();
-        std::fs::write(dir.path().join("ca.pem"), ca.pem()).unwrap();
-        std::fs::write(dir.path().join("cert.pem"), cert.pem()).unwrap();
-        std::fs::write(dir.path().join("key.pem"), key.serialize_pem()).unwrap();
-        let pin = hex::encode(Sha256::digest(cert.der()));
-        Pki { dir, pin }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
 
 /// One headless terminal sits the demo exam over `server.url` with `flags`.
 fn simulate(server: &Server, flags: &[&str]) -> (bool, String) {
@@ -60,7 +27,7 @@ fn simulate(server: &Server, flags: &[&str]) -> (bool, String) {
     (ok, format!("stdout: {stdout}\nstderr: {stderr}"))
 }
 
-fn start_tls_server(pki: &Pki) -> Server {
+fn start_tls_server(pki: &TestPki) -> Server {
     let (cert, key) = (pki.path("cert.pem"), pki.path("key.pem"));
     let flags: [&OsStr; 4] = [
         OsStr::new("--tls-cert"),
@@ -77,7 +44,7 @@ fn arg(path: &Path) -> &str {
 
 #[test]
 fn terminals_reach_a_tls_server_through_its_ca_or_its_pin_and_nothing_else() {
-    let pki = Pki::new();
+    let pki = TestPki::new();
     let server = start_tls_server(&pki);
     assert!(
         server.url.starts_with("https://127.0.0.1:"),

@@ -1,42 +1,19 @@
 //! HTTPS: the server speaks TLS with the configured certificate, and refuses plain HTTP
 //! on an address other machines can reach.
-
-use std::path::Path;
-
+use e2e_tests::pki::TestPki;
 use exam_server::config::Settings;
 use exam_server::startup::Application;
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use reqwest::StatusCode;
 
 use crate::helpers::spawn_app_with;
 
-/// A test CA and a certificate it issued for `localhost` and 127.0.0.1, written into
-/// `dir` as `ca.pem`, `cert.pem`, `key.pem`. Returns the CA certificate's PEM.
-fn write_pki(dir: &Path) -> String {
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "CraneExam 测试 CA");
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca)
-        .unwrap();
-    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
-    std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
-    ca.pem()
-}
-
 #[tokio::test]
 async fn https_is_served_with_the_configured_certificate_to_clients_trusting_its_ca() {
-    let pki = tempfile::tempdir().unwrap();
-    let ca = write_pki(pki.path());
+    let pki = TestPki::new();
+    let ca = pki.ca_pem.clone();
     let app = spawn_app_with(|s| {
-        s.tls_cert = pki.path().join("cert.pem").display().to_string();
-        s.tls_key = pki.path().join("key.pem").display().to_string();
+        s.tls_cert = pki.path("cert.pem").display().to_string();
+        s.tls_key = pki.path("key.pem").display().to_string();
     })
     .await;
     assert!(app.base.starts_with("https://127.0.0.1:"), "{}", app.base);
@@ -97,13 +74,12 @@ async fn plain_http_on_a_network_address_refuses_to_start() {
 
 #[tokio::test]
 async fn a_certificate_without_its_key_refuses_to_start() {
-    let pki = tempfile::tempdir().unwrap();
-    write_pki(pki.path());
+    let pki = TestPki::new();
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
-        tls_cert: pki.path().join("cert.pem").display().to_string(),
+        tls_cert: pki.path("cert.pem").display().to_string(),
         ..Settings::default()
     };
     let err = Application::build(settings).await.err().expect("refused");
