@@ -98,6 +98,70 @@ async fn concurrent_saves_share_commits_and_every_acknowledged_answer_is_stored(
 }
 
 #[tokio::test]
+async fn concurrent_saves_of_one_question_keep_the_highest_seq_and_one_event_per_change() {
+    let app = spawn_app().await;
+    let (_, token, _, exam) = app.started_candidate(3600).await;
+    let q = exam["questions"][0].clone();
+    let no = q["no"].as_u64().unwrap();
+    let kind_answers: &[&str] = match q["kind"].as_str() {
+        Some("judge") => &["T", "F"],
+        Some("multiple") => &["AB", "CD"],
+        _ => &["A", "B"],
+    };
+    // 200 saves of the same question at once, seq 1..=200: batches hold the question
+    // many times over (PostgreSQL refuses to change a row twice in one statement).
+    let mut saves = tokio::task::JoinSet::new();
+    for seq in 1..=200u64 {
+        let (http, base, token) = (app.http.clone(), app.base.clone(), token.clone());
+        let answer = kind_answers[usize::try_from(seq).unwrap() % 2];
+        saves.spawn(async move {
+            let resp = http
+                .put(format!("{base}/api/v1/exam/answers/{no}"))
+                .bearer_auth(token)
+                .json(&json!({"answer": answer, "seq": seq}))
+                .send()
+                .await
+                .unwrap();
+            (seq, resp.status(), resp.json::<Value>().await.unwrap())
+        });
+    }
+    let mut applied = 0;
+    while let Some(done) = saves.join_next().await {
+        let (seq, status, body) = done.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let stored = body["seq"].as_u64().unwrap();
+        if body["applied"] == true {
+            assert_eq!(stored, seq, "{body}");
+            applied += 1;
+        } else {
+            assert!(stored >= seq, "a refused save reports a newer row: {body}");
+        }
+        if seq == 200 {
+            assert_eq!(body["applied"], true, "the highest seq always applies");
+        }
+    }
+    let (_, view) = app.get("/api/v1/exam", &token).await;
+    assert_eq!(
+        view["questions"][0]["answer"], kind_answers[0],
+        "seq 200 won"
+    );
+
+    // One answer event per applied save, in increasing seq order.
+    let db = app.raw_db().await;
+    let seqs: Vec<i64> = sqlx::query_scalar(
+        "SELECT e.seq FROM answer_events e JOIN papers p ON p.id = e.paper_id
+         WHERE e.question_no = $1 ORDER BY e.id",
+    )
+    .bind(i64::try_from(no).unwrap())
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(seqs.len(), applied, "{seqs:?}");
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    assert_eq!(seqs.last(), Some(&200));
+}
+
+#[tokio::test]
 async fn a_locked_database_fails_saves_with_a_clear_error_and_loses_nothing_acknowledged() {
     let app = spawn_app().await;
     let (_, token, _, exam) = app.started_candidate(3600).await;
