@@ -180,6 +180,17 @@ pub struct SaveRequest {
     pub now: Millis,
 }
 
+/// A candidate opening a pending paper on a terminal.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    /// Paper id.
+    pub paper_id: i64,
+    /// The terminal opening it.
+    pub terminal: Terminal,
+    /// Server time of the request.
+    pub now: Millis,
+}
+
 /// The statements of a group commit that differ between the databases: a batch travels
 /// as one JSON array parameter, unpacked by `json_each` (SQLite) or
 /// `json_array_elements` (PostgreSQL).
@@ -191,6 +202,9 @@ pub(super) trait SaveSql: sqlx::Database {
     const UPSERT: &'static str;
     /// The stored answers of the `[paper, question]` pairs of `$1`.
     const CURRENT: &'static str;
+    /// Start the pending papers of the `[paper, now, terminal id, terminal seat]` rows of
+    /// `$1` (one row per paper).
+    const START: &'static str;
 }
 
 impl SaveSql for sqlx::Sqlite {
@@ -207,6 +221,10 @@ impl SaveSql for sqlx::Sqlite {
     const CURRENT: &'static str =
         "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each($1) j
          JOIN answers a ON a.paper_id = j.value ->> 0 AND a.question_no = j.value ->> 1";
+    const START: &'static str = "UPDATE papers SET status = 'started', started_at = j.value ->> 1,
+           terminal_id = j.value ->> 2, terminal_seat = j.value ->> 3
+         FROM json_each($1) AS j
+         WHERE papers.id = j.value ->> 0 AND papers.status = 'pending'";
 }
 
 impl SaveSql for sqlx::Postgres {
@@ -225,6 +243,11 @@ impl SaveSql for sqlx::Postgres {
          FROM json_array_elements($1::json) AS j(value)
          JOIN answers a ON a.paper_id = (j.value ->> 0)::bigint
            AND a.question_no = (j.value ->> 1)::bigint";
+    const START: &'static str = "UPDATE papers SET status = 'started',
+           started_at = (j.value ->> 1)::bigint, terminal_id = j.value ->> 2,
+           terminal_seat = j.value ->> 3
+         FROM json_array_elements($1::json) AS j(value)
+         WHERE papers.id = (j.value ->> 0)::bigint AND papers.status = 'pending'";
 }
 
 /// Applying a batch of saves (the group commit's transaction).
@@ -239,6 +262,13 @@ pub(super) trait SaveOps: SaveSql {
         conn: &mut Self::Connection,
         requests: &[&SaveRequest],
     ) -> sqlx::Result<Vec<SaveOutcome>>;
+
+    /// Start the pending papers of `requests` in one statement; a paper asked for twice
+    /// goes to the first terminal, as it would with one statement each.
+    async fn apply_starts(
+        conn: &mut Self::Connection,
+        requests: &[&StartRequest],
+    ) -> sqlx::Result<()>;
 }
 
 per_db! {
@@ -293,6 +323,23 @@ per_db! {
                     .collect()
             };
             save_outcomes(requests, checked, applied, &current)
+        }
+
+        async fn apply_starts(
+            conn: &mut Self::Connection,
+            requests: &[&StartRequest],
+        ) -> sqlx::Result<()> {
+            let mut seen = std::collections::HashSet::new();
+            let rows: Vec<_> = requests
+                .iter()
+                .filter(|r| seen.insert(r.paper_id))
+                .map(|r| serde_json::json!([r.paper_id, r.now, r.terminal.id, r.terminal.seat]))
+                .collect();
+            sqlx::query(<Self as SaveSql>::START)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
         }
     }
 }
@@ -487,19 +534,14 @@ impl Store {
         terminal: &Terminal,
         now: Millis,
     ) -> sqlx::Result<()> {
-        with_db!(&self.db, p => {
-            sqlx::query(
-                "UPDATE papers SET status = 'started', started_at = $1, terminal_id = $2, terminal_seat = $3
-                 WHERE id = $4 AND status = 'pending'",
-            )
-            .bind(now)
-            .bind(&terminal.id)
-            .bind(&terminal.seat)
-            .bind(paper_id)
-            .execute(&p.writer)
-            .await?;
-            Ok(())
-        })
+        // Through the group commit: a room's synchronized start shares commits.
+        self.saves
+            .start(StartRequest {
+                paper_id,
+                terminal: terminal.clone(),
+                now,
+            })
+            .await
     }
 
     /// `terminal` asks for a started paper: it keeps or gets it when it holds it or

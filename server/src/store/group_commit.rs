@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::exams::{SaveOps, SaveOutcome, SaveRequest};
+use super::exams::{SaveOps, SaveOutcome, SaveRequest, StartRequest};
 use super::{with_db, Db};
 
 /// Most saves committed in one transaction.
@@ -26,8 +26,24 @@ pub const MAX_BATCH: usize = 512;
 const QUEUE: usize = 16_384;
 
 struct Job {
-    request: SaveRequest,
-    reply: oneshot::Sender<sqlx::Result<SaveOutcome>>,
+    request: Request,
+    reply: oneshot::Sender<sqlx::Result<Outcome>>,
+}
+
+/// A write the committer batches.
+#[derive(Debug)]
+enum Request {
+    /// An answer save.
+    Save(SaveRequest),
+    /// A candidate opening a pending paper (the synchronized start of a room).
+    Start(StartRequest),
+}
+
+/// What one [`Request`] came to.
+#[derive(Debug)]
+enum Outcome {
+    Save(SaveOutcome),
+    Start,
 }
 
 /// Handle to the committer task; cheap to clone.
@@ -78,6 +94,18 @@ impl GroupCommit {
 
     /// Apply one save; returns once it is durable (or failed).
     pub async fn save(&self, request: SaveRequest) -> sqlx::Result<SaveOutcome> {
+        match self.submit(Request::Save(request)).await? {
+            Outcome::Save(outcome) => Ok(outcome),
+            Outcome::Start => unreachable!("a save is answered with a save outcome"),
+        }
+    }
+
+    /// Start a pending paper (no-op if it is not pending); returns once durable.
+    pub async fn start(&self, request: StartRequest) -> sqlx::Result<()> {
+        self.submit(Request::Start(request)).await.map(drop)
+    }
+
+    async fn submit(&self, request: Request) -> sqlx::Result<Outcome> {
         let (reply, outcome) = oneshot::channel();
         self.jobs
             .send(Job { request, reply })
@@ -121,18 +149,47 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
     }
 }
 
-/// Apply `jobs` in order in one transaction and commit it.
-async fn apply(db: &Db, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<SaveOutcome>> {
-    let requests: Vec<&SaveRequest> = jobs.iter().map(|j| &j.request).collect();
-    let outcomes = with_db!(db, p => {
+/// Apply `jobs` in one transaction and commit it: the starts first (a save cannot be
+/// waiting on a start in the same batch: its terminal saves only after its start was
+/// answered), then the saves in order.
+async fn apply(db: &Db, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<Outcome>> {
+    let starts: Vec<&StartRequest> = jobs
+        .iter()
+        .filter_map(|j| match &j.request {
+            Request::Start(s) => Some(s),
+            Request::Save(_) => None,
+        })
+        .collect();
+    let saves: Vec<&SaveRequest> = jobs
+        .iter()
+        .filter_map(|j| match &j.request {
+            Request::Save(s) => Some(s),
+            Request::Start(_) => None,
+        })
+        .collect();
+    let saved = with_db!(db, p => {
         let mut tx = p.write_tx().await?;
-        let outcomes = Sql::apply_saves(&mut tx, &requests).await?;
+        if !starts.is_empty() {
+            Sql::apply_starts(&mut tx, &starts).await?;
+        }
+        let saved = if saves.is_empty() {
+            Vec::new()
+        } else {
+            Sql::apply_saves(&mut tx, &saves).await?
+        };
         tx.commit().await?;
-        outcomes
+        saved
     });
     stats.commits.fetch_add(1, Ordering::Relaxed);
-    stats.saves.fetch_add(jobs.len() as u64, Ordering::Relaxed);
-    Ok(outcomes)
+    stats.saves.fetch_add(saves.len() as u64, Ordering::Relaxed);
+    let mut saved = saved.into_iter();
+    Ok(jobs
+        .iter()
+        .map(|j| match j.request {
+            Request::Save(_) => Outcome::Save(saved.next().expect("one outcome per save")),
+            Request::Start(_) => Outcome::Start,
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -145,7 +202,8 @@ mod tests {
     use crate::clock::Millis;
     use crate::store::{sqlite_options, Pools, Store};
 
-    /// A database with one started paper (id 1, deadline at 1,000,000) held by `T1`.
+    /// A database with one started paper (id 1, deadline at 1,000,000) held by `T1`, and
+    /// one pending paper (id 2).
     async fn one_started_paper() -> (tempfile::TempDir, SqlitePool) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("exam.db");
@@ -157,7 +215,10 @@ mod tests {
             "PRAGMA foreign_keys = OFF;
              INSERT INTO papers (id, candidate_id, session_id, paper_json, question_count, status,
                deadline_at, terminal_id)
-             VALUES (1, 1, 1, '{}', 100, 'started', 1000000, 'T1');",
+             VALUES (1, 1, 1, '{}', 100, 'started', 1000000, 'T1');
+             INSERT INTO papers (id, candidate_id, session_id, paper_json, question_count, status,
+               deadline_at)
+             VALUES (2, 2, 1, '{}', 100, 'pending', 1000000);",
         )
         .await
         .unwrap();
@@ -278,6 +339,44 @@ mod tests {
         let tx = pool.begin().await.unwrap();
         check_one_batch!(&pool, tx, sqlx::Postgres);
         pool.close().await;
+    }
+
+    #[tokio::test]
+    async fn starts_share_the_commit_with_saves_and_the_first_terminal_gets_the_paper() {
+        let (_dir, pool) = one_started_paper().await;
+        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
+            writer: pool.clone(),
+            reader: pool.clone(),
+            checkpointer: None,
+        }));
+        let start = |terminal: &str| StartRequest {
+            paper_id: 2,
+            terminal: crate::store::exams::Terminal {
+                id: terminal.to_owned(),
+                seat: Some(terminal.to_owned()),
+            },
+            now: 50,
+        };
+        let (a, b, saved) = tokio::join!(
+            commit.start(start("T2")),
+            commit.start(start("T3")),
+            commit.save(save(1, Some("A"), 1, "T1", 10))
+        );
+        a.unwrap();
+        b.unwrap();
+        assert!(matches!(
+            saved.unwrap(),
+            SaveOutcome::Saved { applied: true, .. }
+        ));
+        let paper: (String, Option<String>, Option<i64>) =
+            sqlx::query_as("SELECT status, terminal_id, started_at FROM papers WHERE id = 2")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(paper, ("started".into(), Some("T2".into()), Some(50)));
+        let stats = commit.stats();
+        assert_eq!(stats.saves, 1);
+        assert!(stats.commits <= 2, "{stats:?}");
     }
 
     #[tokio::test]
