@@ -154,6 +154,45 @@ impl Drop for Server {
     }
 }
 
+/// Sign in through `url` as the demo account of `role`; the staff token.
+pub async fn staff_token(
+    http: &reqwest::Client,
+    url: &str,
+    demo: &question_bank::wire::DemoFile,
+    role: question_bank::wire::Role,
+) -> String {
+    let account = demo.account(role).expect("demo account of that role");
+    token_from(
+        http.post(format!("{url}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": account.username, "password": account.password})),
+    )
+    .await
+}
+
+/// Sign a candidate in through `url` with ticket and ID number; the candidate token.
+pub async fn candidate_token(
+    http: &reqwest::Client,
+    url: &str,
+    ticket: &str,
+    id_number: &str,
+) -> String {
+    token_from(
+        http.post(format!("{url}/api/v1/auth/candidate"))
+            .json(&serde_json::json!({"ticket": ticket, "id_number": id_number})),
+    )
+    .await
+}
+
+async fn token_from(sign_in: reqwest::RequestBuilder) -> String {
+    let resp = sign_in.send().await.expect("sign-in request");
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    assert!(status.is_success(), "sign-in refused ({status}): {body}");
+    serde_json::from_str::<question_bank::wire::TokenResponse>(&body)
+        .expect("a token response")
+        .token
+}
+
 /// Run `exam-client` with `args` (and optional stdin), returning (success, stdout, stderr).
 pub fn run_client(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     run_binary("exam-client", args, stdin)

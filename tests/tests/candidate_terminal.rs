@@ -6,10 +6,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use e2e_tests::{binary, Server};
-use question_bank::wire::{
-    CandidateView, DemoCandidate, DemoFile, Role, SessionResults, TokenResponse,
-};
+use e2e_tests::{binary, staff_token, Server};
+use question_bank::wire::{CandidateView, DemoCandidate, DemoFile, Role, SessionResults};
 use serde_json::json;
 
 /// How long any one screen may take to appear (debug builds, a busy CI machine).
@@ -129,17 +127,7 @@ fn answer_key_for(screen: &str) -> &'static str {
 }
 
 async fn examiner_token(http: &reqwest::Client, server: &Server, demo: &DemoFile) -> String {
-    let examiner = demo.account(Role::Examiner).expect("demo examiner");
-    let token: TokenResponse = http
-        .post(format!("{}/api/v1/auth/login", server.url))
-        .json(&json!({"username": examiner.username, "password": examiner.password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token.token
+    staff_token(http, &server.url, demo, Role::Examiner).await
 }
 
 /// The invigilator lets the terminal waiting for `ticket`'s paper take it over.

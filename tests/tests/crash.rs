@@ -1,22 +1,9 @@
 //! Durability across a hard crash of the real server process.
 
-use e2e_tests::Server;
-use question_bank::wire::{ExamView, SaveAnswerResponse, TokenResponse};
+use e2e_tests::{candidate_token, staff_token, Server};
+use question_bank::wire::{ExamView, SaveAnswerResponse};
 
 use serde_json::json;
-
-async fn sign_in(http: &reqwest::Client, url: &str, ticket: &str, id: &str) -> String {
-    let t: TokenResponse = http
-        .post(format!("{url}/api/v1/auth/candidate"))
-        .json(&json!({"ticket": ticket, "id_number": id}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    t.token
-}
 
 async fn start(http: &reqwest::Client, url: &str, token: &str) -> ExamView {
     let resp = http
@@ -35,7 +22,7 @@ async fn acknowledged_answers_and_deadline_survive_kill_9_and_restart() {
     let demo = server.demo();
     let c = &demo.candidates[0];
     let http = reqwest::Client::new();
-    let token = sign_in(&http, &server.url, &c.ticket, &c.id_number).await;
+    let token = candidate_token(&http, &server.url, &c.ticket, &c.id_number).await;
     let before = start(&http, &server.url, &token).await;
     let mut acked = Vec::new();
     for q in before.questions.iter().take(30) {
@@ -60,7 +47,7 @@ async fn acknowledged_answers_and_deadline_survive_kill_9_and_restart() {
     let data_dir = server.kill_hard();
     let server = Server::start_in(data_dir, false);
     // The candidate signs in again on a "new terminal".
-    let token = sign_in(&http, &server.url, &c.ticket, &c.id_number).await;
+    let token = candidate_token(&http, &server.url, &c.ticket, &c.id_number).await;
     let after = start(&http, &server.url, &token).await;
     assert_eq!(after.deadline, before.deadline, "the deadline did not move");
     for (no, answer) in &acked {
@@ -160,21 +147,9 @@ async fn a_hundred_terminals_survive_kill_9_mid_exam() {
     let url = server.url.clone();
     let demo = server.demo();
     let http = reqwest::Client::new();
-    let examiner = demo
-        .account(question_bank::wire::Role::Examiner)
-        .unwrap()
-        .clone();
-    let staff: TokenResponse = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": examiner.username, "password": examiner.password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let staff = staff_token(&http, &url, &demo, question_bank::wire::Role::Examiner).await;
     let post = |path: String, body: serde_json::Value| {
-        let (http, url, token) = (http.clone(), url.clone(), staff.token.clone());
+        let (http, url, token) = (http.clone(), url.clone(), staff.clone());
         async move {
             let resp = http
                 .post(format!("{url}{path}"))
@@ -222,7 +197,7 @@ async fn a_hundred_terminals_survive_kill_9_mid_exam() {
     for (session_id, ticket, idn) in seats {
         let (http, url) = (http.clone(), url.clone());
         tasks.spawn(async move {
-            let token = sign_in(&http, &url, &ticket, &idn).await;
+            let token = candidate_token(&http, &url, &ticket, &idn).await;
             let exam = start(&http, &url, &token).await;
             let mut t = Terminal {
                 ticket,
@@ -285,8 +260,7 @@ async fn a_hundred_terminals_survive_kill_9_mid_exam() {
         if let std::collections::hash_map::Entry::Vacant(slot) = results.entry(t.session_id) {
             let path = format!("/api/v1/sessions/{}/results", t.session_id);
             slot.insert(
-                get_json::<question_bank::wire::SessionResults>(&http, &url, &path, &staff.token)
-                    .await,
+                get_json::<question_bank::wire::SessionResults>(&http, &url, &path, &staff).await,
             );
         }
     }
@@ -323,7 +297,7 @@ async fn a_hundred_terminals_survive_kill_9_mid_exam() {
     for session_id in results.keys() {
         let path = format!("/api/v1/sessions/{session_id}/candidates");
         let views: Vec<question_bank::wire::CandidateView> =
-            get_json(&http, &url, &path, &staff.token).await;
+            get_json(&http, &url, &path, &staff).await;
         for v in views {
             let t = terminals.iter().find(|t| t.ticket == v.ticket).unwrap();
             assert!(t.deadline.is_some(), "{}", t.ticket);

@@ -4,10 +4,8 @@
 use std::time::{Duration, Instant};
 
 use e2e_tests::pg::{postgres_admin_url, TestDatabase};
-use e2e_tests::Server;
-use question_bank::wire::{
-    ExamView, PaperStatus, Role, SaveAnswerResponse, SessionResults, TokenResponse,
-};
+use e2e_tests::{candidate_token, staff_token, Server};
+use question_bank::wire::{ExamView, PaperStatus, Role, SaveAnswerResponse, SessionResults};
 use serde_json::{json, Value};
 
 const SECRET: &str = "shared-token-key-of-both-instances";
@@ -70,19 +68,13 @@ async fn the_first_instance_keeps_serving_and_sweeping_when_the_second_is_killed
     let b = instance(&db.url, false);
     let a = instance(&db.url, true);
     let demo = a.demo();
-    let examiner = demo.account(Role::Examiner).unwrap().clone();
     let http = reqwest::Client::new();
-    let (status, body) = send(
-        http.post(format!("{}/api/v1/auth/login", b.url))
-            .json(&json!({"username": examiner.username, "password": examiner.password})),
-    )
-    .await;
-    assert!(status.is_success(), "signed in on B: {body}");
-    let staff: TokenResponse = serde_json::from_value(body).unwrap();
+    // Demo accounts seeded through A sign in on B.
+    let staff = staff_token(&http, &b.url, &demo, Role::Examiner).await;
 
     // Scheduled through B, registered and opened through A (one database, one key).
     let post = |url: String, body: Value| {
-        let (http, token) = (http.clone(), staff.token.clone());
+        let (http, token) = (http.clone(), staff.clone());
         async move {
             let (status, body) = send(http.post(url).bearer_auth(token).json(&body)).await;
             assert!(status.is_success(), "{body}");
@@ -119,13 +111,7 @@ async fn the_first_instance_keeps_serving_and_sweeping_when_the_second_is_killed
     let mut terminals = Vec::new();
     for (k, (ticket, idn)) in seats.into_iter().enumerate() {
         let url = if k % 2 == 1 { &b.url } else { &a.url };
-        let (status, body) = send(
-            http.post(format!("{url}/api/v1/auth/candidate"))
-                .json(&json!({"ticket": ticket, "id_number": idn})),
-        )
-        .await;
-        assert!(status.is_success(), "{body}");
-        let token = serde_json::from_value::<TokenResponse>(body).unwrap().token;
+        let token = candidate_token(&http, url, &ticket, &idn).await;
         let (status, body) = send(
             http.post(format!("{url}/api/v1/exam/start"))
                 .bearer_auth(&token),
@@ -161,7 +147,7 @@ async fn the_first_instance_keeps_serving_and_sweeping_when_the_second_is_killed
     let path = format!("{}/api/v1/sessions/{id}/results", a.url);
     let give_up = Instant::now() + Duration::from_secs(60);
     let results = loop {
-        let (status, body) = send(http.get(&path).bearer_auth(&staff.token)).await;
+        let (status, body) = send(http.get(&path).bearer_auth(&staff)).await;
         assert!(status.is_success(), "{body}");
         let results: SessionResults = serde_json::from_value(body).unwrap();
         if results

@@ -6,9 +6,9 @@
 //! is one server, and it always holds every lease.
 
 use sqlx::postgres::PgConnection;
-use sqlx::{Connection, Postgres};
+use sqlx::{Connection, PgPool};
 
-use super::{Db, Pools, Store};
+use super::{Db, Store};
 
 /// Background jobs that run on one instance at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,8 @@ impl Job {
 #[derive(Debug)]
 pub struct Lease {
     job: Job,
-    pool: Option<Pools<Postgres>>,
+    /// PostgreSQL's pool; `None` on SQLite.
+    pool: Option<PgPool>,
     conn: Option<PgConnection>,
     held: bool,
 }
@@ -51,7 +52,7 @@ impl Store {
     pub fn lease(&self, job: Job) -> Lease {
         let pool = match &self.db {
             Db::Sqlite(_) => None,
-            Db::Postgres(p) => Some(p.clone()),
+            Db::Postgres(p) => Some(p.writer.clone()),
         };
         Lease {
             job,
@@ -66,11 +67,11 @@ impl Lease {
     /// Whether this instance runs the job now: takes the lease if it is free, and checks
     /// that a lease already held is still held (its connection alive).
     pub async fn hold(&mut self) -> bool {
-        let Some(pool) = &self.pool else {
+        let Some(pool) = self.pool.clone() else {
             return true;
         };
         let was_held = self.held;
-        self.held = match self.try_hold(pool.writer.clone()).await {
+        self.held = match self.try_hold(pool).await {
             Ok(held) => held,
             Err(e) => {
                 tracing::warn!(job = self.job.name(), error = %e, "lease check failed");
@@ -94,7 +95,7 @@ impl Lease {
         self.held
     }
 
-    async fn try_hold(&mut self, pool: sqlx::PgPool) -> sqlx::Result<bool> {
+    async fn try_hold(&mut self, pool: PgPool) -> sqlx::Result<bool> {
         let conn = match &mut self.conn {
             Some(c) => c,
             // A connection outside the pool: the lock lives exactly as long as it does.
