@@ -35,6 +35,7 @@ set -euo pipefail
 umask 077
 
 PROG=crane-exam-backup
+FAILURE=ERROR
 CONFIG=${CRANE_EXAM_SERVER_CONFIG:-/etc/crane-exam/server.toml}
 BIN=${CRANE_EXAM_SERVER_BIN:-/usr/local/bin/exam-server}
 DEST=${CRANE_EXAM_BACKUP_DIR:-/var/backups/crane-exam}
@@ -43,16 +44,16 @@ OWNER=${CRANE_EXAM_USER:-crane-exam}
 LABEL=""
 KEY_FILES=(archive-signing.key jwt.key)
 
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-warn() { printf '%s: WARNING: %s\n' "$PROG" "$*" >&2; }
-die() {
-    printf '%s: ERROR: %s\n' "$PROG" "$*" >&2
+# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
+[[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
+[[ -r $common ]] || {
+    printf '%s: ERROR: %s is missing (install -D -m 0644 deploy/backup/common.sh %s)\n' \
+        "$PROG" "$common" "$common" >&2
     exit 1
 }
-bad_usage() {
-    printf '%s: %s (see --help)\n' "$PROG" "$*" >&2
-    exit 2
-}
+# shellcheck source=common.sh
+. "$common"
 
 usage() {
     cat <<EOF
@@ -186,21 +187,10 @@ version=$("$BIN" --version 2>/dev/null || echo unknown)
     echo "files=exam.db ${copied[*]} server.toml"
 } >"$work/BACKUP-INFO"
 
-mapfile -t files < <(find "$work" -mindepth 1 -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort)
-(cd -- "$work" && sha256sum -- "${files[@]}" >SHA256SUMS.tmp && mv -- SHA256SUMS.tmp SHA256SUMS)
-sync -- "$work"/* "$work"
-mv -- "$work" "$final"
+seal_backup "$work" "$final" "$DEST" "$started"
 work=""
-sync -- "$DEST"
-say "backup complete in $((SECONDS - started)) s: $final ($(du -sh -- "$final" | cut -f1))"
 
 # --- Keep the newest $KEEP unlabelled backups ----------------------------------------
-mapfile -t backups < <(find "$DEST" -mindepth 1 -maxdepth 1 -type d \
-    -regextype posix-extended -regex '.*/crane-exam-[0-9]{8}T[0-9]{6}Z' -printf '%f\n' | LC_ALL=C sort)
-excess=$((${#backups[@]} - KEEP))
-for ((i = 0; i < excess; i++)); do
-    say "removing old backup ${backups[i]} (keeping $KEEP)"
-    rm -rf -- "${DEST:?}/${backups[i]}"
-done
+prune_backups "$DEST" crane-exam "$KEEP"
 
 echo "$final"

@@ -36,22 +36,23 @@ set -euo pipefail
 umask 077
 
 PROG=crane-exam-pg-backup
+FAILURE=ERROR
 URL=${CRANE_EXAM__DATABASE_URL:-}
 DEST=${CRANE_EXAM_BACKUP_DIR:-/var/backups/crane-exam-pg}
 KEEP=${CRANE_EXAM_BACKUP_KEEP:-30}
 DATA_DIR=${CRANE_EXAM_DATA_DIR:-}
 LABEL=""
 
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-warn() { printf '%s: WARNING: %s\n' "$PROG" "$*" >&2; }
-die() {
-    printf '%s: ERROR: %s\n' "$PROG" "$*" >&2
+# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
+[[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
+[[ -r $common ]] || {
+    printf '%s: ERROR: %s is missing (install -D -m 0644 deploy/backup/common.sh %s)\n' \
+        "$PROG" "$common" "$common" >&2
     exit 1
 }
-bad_usage() {
-    printf '%s: %s (see --help)\n' "$PROG" "$*" >&2
-    exit 2
-}
+# shellcheck source=common.sh
+. "$common"
 
 usage() {
     cat <<EOF
@@ -87,38 +88,6 @@ if [[ -n $LABEL && ! $LABEL =~ ^[A-Za-z0-9._-]{1,40}$ ]]; then
 fi
 [[ -n $URL ]] || bad_usage "no database URL: set CRANE_EXAM__DATABASE_URL or pass --url"
 
-# --- The URL: split off the password --------------------------------------------------
-# Sets URL_NOPW (the URL without its password), PGPASSWORD (decoded) and URL_SHOWN
-# (what may be printed: no password, no query string).
-split_url() {
-    local url=$1 scheme rest authority path userinfo hostport user password
-    [[ $url =~ ^(postgres|postgresql)://(.*)$ ]] ||
-        die "the database URL must start with postgres:// or postgresql://"
-    scheme=${BASH_REMATCH[1]}
-    rest=${BASH_REMATCH[2]}
-    authority=${rest%%/*}
-    path=${rest:${#authority}}
-    userinfo=""
-    hostport=$authority
-    if [[ $authority == *@* ]]; then
-        userinfo=${authority%@*}
-        hostport=${authority##*@}
-    fi
-    user=${userinfo%%:*}
-    password=""
-    [[ $userinfo == *:* ]] && password=${userinfo#*:}
-    if [[ $path == *password=* ]]; then
-        die "put the password in the user part of the URL (user:password@host), not in the query string"
-    fi
-    URL_NOPW="$scheme://${user:+$user@}$hostport$path"
-    URL_SHOWN="$scheme://${user:+$user@}$hostport${path%%\?*}"
-    if [[ -n $password ]]; then
-        # Percent-decoding (%40 -> @), as libpq does for a password in a URL.
-        password=${password//\\/\\\\}
-        PGPASSWORD=$(printf '%b' "${password//%/\\x}")
-        export PGPASSWORD
-    fi
-}
 split_url "$URL"
 unset URL CRANE_EXAM__DATABASE_URL
 
@@ -205,21 +174,10 @@ fi
     echo "files=exam.dump ${copied[*]}"
 } >"$work/BACKUP-INFO"
 
-mapfile -t files < <(find "$work" -mindepth 1 -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort)
-(cd -- "$work" && sha256sum -- "${files[@]}" >SHA256SUMS.tmp && mv -- SHA256SUMS.tmp SHA256SUMS)
-sync -- "$work"/* "$work"
-mv -- "$work" "$final"
+seal_backup "$work" "$final" "$DEST" "$started"
 work=""
-sync -- "$DEST"
-say "backup complete in $((SECONDS - started)) s: $final ($(du -sh -- "$final" | cut -f1))"
 
 # --- Keep the newest $KEEP unlabelled backups ----------------------------------------
-mapfile -t backups < <(find "$DEST" -mindepth 1 -maxdepth 1 -type d \
-    -regextype posix-extended -regex '.*/crane-exam-pg-[0-9]{8}T[0-9]{6}Z' -printf '%f\n' | LC_ALL=C sort)
-excess=$((${#backups[@]} - KEEP))
-for ((i = 0; i < excess; i++)); do
-    say "removing old backup ${backups[i]} (keeping $KEEP)"
-    rm -rf -- "${DEST:?}/${backups[i]}"
-done
+prune_backups "$DEST" crane-exam-pg "$KEEP"
 
 echo "$final"

@@ -31,15 +31,20 @@ set -euo pipefail
 umask 077
 
 PROG=crane-exam-pg-restore
+FAILURE=REFUSED/FAILED
 ASSUME_YES=0
 FORCE=0
 
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-warn() { printf '%s: WARNING: %s\n' "$PROG" "$*" >&2; }
-die() {
-    printf '%s: REFUSED/FAILED: %s\n' "$PROG" "$*" >&2
+# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
+[[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
+[[ -r $common ]] || {
+    printf '%s: ERROR: %s is missing (install -D -m 0644 deploy/backup/common.sh %s)\n' \
+        "$PROG" "$common" "$common" >&2
     exit 1
 }
+# shellcheck source=common.sh
+. "$common"
 
 usage() {
     cat <<EOF
@@ -80,37 +85,6 @@ done
 URL=${URL:-${CRANE_EXAM__DATABASE_URL:-}}
 [[ -n $URL ]] || { printf '%s: no target URL (argument or CRANE_EXAM__DATABASE_URL)\n' "$PROG" >&2; exit 2; }
 
-# Sets URL_NOPW (the URL without its password), PGPASSWORD (decoded) and URL_SHOWN
-# (what may be printed: no password, no query string). Same as pg-backup.sh.
-split_url() {
-    local url=$1 scheme rest authority path userinfo hostport user password
-    [[ $url =~ ^(postgres|postgresql)://(.*)$ ]] ||
-        die "the database URL must start with postgres:// or postgresql://"
-    scheme=${BASH_REMATCH[1]}
-    rest=${BASH_REMATCH[2]}
-    authority=${rest%%/*}
-    path=${rest:${#authority}}
-    userinfo=""
-    hostport=$authority
-    if [[ $authority == *@* ]]; then
-        userinfo=${authority%@*}
-        hostport=${authority##*@}
-    fi
-    user=${userinfo%%:*}
-    password=""
-    [[ $userinfo == *:* ]] && password=${userinfo#*:}
-    if [[ $path == *password=* ]]; then
-        die "put the password in the user part of the URL (user:password@host), not in the query string"
-    fi
-    URL_NOPW="$scheme://${user:+$user@}$hostport$path"
-    URL_SHOWN="$scheme://${user:+$user@}$hostport${path%%\?*}"
-    if [[ -n $password ]]; then
-        # Percent-decoding (%40 -> @), as libpq does for a password in a URL.
-        password=${password//\\/\\\\}
-        PGPASSWORD=$(printf '%b' "${password//%/\\x}")
-        export PGPASSWORD
-    fi
-}
 split_url "$URL"
 unset URL CRANE_EXAM__DATABASE_URL
 
@@ -126,24 +100,7 @@ BACKUP=$(cd -- "$BACKUP" && pwd -P)
     die "no manifest $BACKUP/SHA256SUMS: not a complete backup (or not made by crane-exam-pg-backup)"
 [[ -f $BACKUP/exam.dump ]] || die "no exam.dump in $BACKUP (a SQLite backup? use restore.sh)"
 
-listed=()
-while read -r _ file; do
-    file=${file#\*}
-    [[ $file =~ ^[A-Za-z0-9._-]+$ ]] || die "unexpected file name in SHA256SUMS: '$file'"
-    listed+=("$file")
-done <"$BACKUP/SHA256SUMS"
-printf '%s\n' "${listed[@]}" | grep -qx 'exam.dump' || die "SHA256SUMS does not list exam.dump"
-while IFS= read -r -d '' path; do
-    file=${path##*/}
-    [[ $file == SHA256SUMS ]] && continue
-    printf '%s\n' "${listed[@]}" | grep -qxF -- "$file" ||
-        die "$BACKUP/$file is not in SHA256SUMS (was the backup changed?); refusing"
-done < <(find "$BACKUP" -mindepth 1 -maxdepth 1 -print0)
-
-say "verifying $BACKUP against SHA256SUMS ..."
-(cd -- "$BACKUP" && sha256sum --strict --quiet -c SHA256SUMS) ||
-    die "checksum mismatch in $BACKUP: the backup is damaged; use another one"
-say "checksums OK (${#listed[@]} files)"
+verify_backup "$BACKUP" exam.dump
 pg_restore --list "$BACKUP/exam.dump" >/dev/null || die "pg_restore cannot read $BACKUP/exam.dump"
 
 info() { sed -n "s/^$1=//p" "$BACKUP/BACKUP-INFO" 2>/dev/null | head -n 1; }

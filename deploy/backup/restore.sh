@@ -30,6 +30,7 @@ set -euo pipefail
 umask 077
 
 PROG=crane-exam-restore
+FAILURE=REFUSED/FAILED
 CONFIG=${CRANE_EXAM_SERVER_CONFIG:-/etc/crane-exam/server.toml}
 BIN=${CRANE_EXAM_SERVER_BIN:-/usr/local/bin/exam-server}
 SERVICE=${CRANE_EXAM_SERVICE:-crane-exam.service}
@@ -40,12 +41,16 @@ DB_FILES=(exam.db exam.db-wal exam.db-shm exam.db-journal)
 ASSUME_YES=0
 START=1
 
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-warn() { printf '%s: WARNING: %s\n' "$PROG" "$*" >&2; }
-die() {
-    printf '%s: REFUSED/FAILED: %s\n' "$PROG" "$*" >&2
+# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
+[[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
+[[ -r $common ]] || {
+    printf '%s: ERROR: %s is missing (install -D -m 0644 deploy/backup/common.sh %s)\n' \
+        "$PROG" "$common" "$common" >&2
     exit 1
 }
+# shellcheck source=common.sh
+. "$common"
 
 usage() {
     cat <<EOF
@@ -84,24 +89,7 @@ BACKUP=$(cd -- "$BACKUP" && pwd -P)
     die "no manifest $BACKUP/SHA256SUMS: not a complete backup (or not made by crane-exam-backup)"
 [[ -f $BACKUP/exam.db ]] || die "no exam.db in $BACKUP"
 
-listed=()
-while read -r _ file; do
-    file=${file#\*}
-    [[ $file =~ ^[A-Za-z0-9._-]+$ ]] || die "unexpected file name in SHA256SUMS: '$file'"
-    listed+=("$file")
-done <"$BACKUP/SHA256SUMS"
-printf '%s\n' "${listed[@]}" | grep -qx 'exam.db' || die "SHA256SUMS does not list exam.db"
-while IFS= read -r -d '' path; do
-    file=${path##*/}
-    [[ $file == SHA256SUMS ]] && continue
-    printf '%s\n' "${listed[@]}" | grep -qxF -- "$file" ||
-        die "$BACKUP/$file is not in SHA256SUMS (was the copy opened or changed?); refusing"
-done < <(find "$BACKUP" -mindepth 1 -maxdepth 1 -print0)
-
-say "verifying $BACKUP against SHA256SUMS ..."
-(cd -- "$BACKUP" && sha256sum --strict --quiet -c SHA256SUMS) ||
-    die "checksum mismatch in $BACKUP: the backup is damaged; use another one"
-say "checksums OK (${#listed[@]} files)"
+verify_backup "$BACKUP" exam.db
 
 if command -v sqlite3 >/dev/null 2>&1; then
     check=$(sqlite3 "file:$BACKUP/exam.db?immutable=1" 'PRAGMA quick_check;' 2>&1) ||
