@@ -9,6 +9,9 @@ use exam_server::startup::Application;
 use exam_server::{archive_cli, bank_cli, demo, ops_cli, telemetry};
 use question_bank::wire::Role;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "exam-server",
