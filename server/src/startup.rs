@@ -65,6 +65,9 @@ impl Application {
             report_font: report_font(&settings),
             metrics: Metrics::new(),
             papers: Arc::default(),
+            start_gate: Arc::new(tokio::sync::Semaphore::new(
+                crate::service::START_CONCURRENCY,
+            )),
         };
         crate::service::practical::install_bundled_templates(&state).await?;
         archive::register_key(&state).await?;

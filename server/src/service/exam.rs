@@ -128,7 +128,19 @@ fn submit_result(
 /// only on the terminal it is open on.
 pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> ApiResult<ExamView> {
     let (exam, session) = load_exam(state, candidate_id).await?;
-    let loaded = load_paper(state, &exam, &session).await?;
+    render_view(state, &exam, &session, terminal, false).await
+}
+
+/// The view of `exam`; `just_started` says the caller has just started it from pending,
+/// so it holds no answers yet.
+async fn render_view(
+    state: &AppState,
+    exam: &ExamRow,
+    session: &SessionRow,
+    terminal: &str,
+    just_started: bool,
+) -> ApiResult<ExamView> {
+    let loaded = load_paper(state, exam, session).await?;
     let status = paper_status(&exam.status);
     let held_elsewhere = (status == PaperStatus::Started && !exam.held_by(terminal))
         .then(|| exam.terminal_seat.clone().unwrap_or_default());
@@ -141,7 +153,11 @@ pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> A
         {
             state.store.touch_paper(exam.paper_id, now).await?;
         }
-        let rows = state.store.answers(exam.paper_id).await?;
+        let rows = if just_started {
+            Vec::new()
+        } else {
+            state.store.answers(exam.paper_id).await?
+        };
         display_questions(&loaded, &rows)?
     } else {
         Vec::new()
@@ -161,7 +177,7 @@ pub async fn exam_view(state: &AppState, candidate_id: i64, terminal: &str) -> A
         duration_seconds: u32::try_from(session.duration_seconds).map_err(anyhow::Error::from)?,
         questions,
         held_elsewhere,
-        result: submit_result(&exam, &session, &loaded),
+        result: submit_result(exam, session, &loaded),
         paused_at: exam.paused_at.map(to_datetime),
         terminated_reason: exam.terminated_reason.clone(),
     })
@@ -211,8 +227,17 @@ pub async fn start_exam(
     candidate_id: i64,
     terminal: &Terminal,
 ) -> ApiResult<ExamView> {
+    // A room's synchronized start sends every terminal here at once; answer saves of the
+    // candidates already writing must not queue behind hundreds of papers being read and
+    // rendered.
+    let _turn = state
+        .start_gate
+        .acquire()
+        .await
+        .map_err(anyhow::Error::from)?;
     let (exam, session) = load_exam(state, candidate_id).await?;
     let now = now_millis();
+    let pending = paper_status(&exam.status) == PaperStatus::Pending;
     match (paper_status(&exam.status), session.opened_at) {
         (PaperStatus::Submitted | PaperStatus::Absent, _) => {
             return Err(ApiError::conflict("paper_submitted", "试卷已提交"));
@@ -278,7 +303,13 @@ pub async fn start_exam(
             }
         }
     }
-    exam_view(state, candidate_id, &terminal.id).await
+    // Status, deadline and terminal changed; the session did not.
+    let exam = state
+        .store
+        .exam(candidate_id)
+        .await?
+        .ok_or(ApiError::NotFound("考生"))?;
+    render_view(state, &exam, &session, &terminal.id, pending).await
 }
 
 /// The candidate's paper from the cache, read and parsed once on a miss.

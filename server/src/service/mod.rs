@@ -49,4 +49,11 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// Candidates' papers for the save path (papers never change once stored).
     pub papers: Arc<paper_cache::PaperCache>,
+    /// Paper starts in progress at once ([`START_CONCURRENCY`]).
+    pub start_gate: Arc<tokio::sync::Semaphore>,
 }
+
+/// Paper starts in progress at once. A start reads the exam and renders the whole paper
+/// (about 40 KB of JSON); when rooms of 500 start at one instant, the rest wait here
+/// instead of taking the CPU from the answer saves of candidates already writing.
+pub const START_CONCURRENCY: usize = 16;

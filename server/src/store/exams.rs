@@ -203,7 +203,7 @@ pub(super) trait SaveSql: sqlx::Database {
     /// The stored answers of the `[paper, question]` pairs of `$1`.
     const CURRENT: &'static str;
     /// Start the pending papers of the `[paper, now, terminal id, terminal seat]` rows of
-    /// `$1` (one row per paper).
+    /// `$1` (one row per paper); the start is also the terminal's first sign of life.
     const START: &'static str;
 }
 
@@ -222,7 +222,7 @@ impl SaveSql for sqlx::Sqlite {
         "SELECT a.paper_id, a.question_no, a.answer, a.seq FROM json_each($1) j
          JOIN answers a ON a.paper_id = j.value ->> 0 AND a.question_no = j.value ->> 1";
     const START: &'static str = "UPDATE papers SET status = 'started', started_at = j.value ->> 1,
-           terminal_id = j.value ->> 2, terminal_seat = j.value ->> 3
+           last_seen_at = j.value ->> 1, terminal_id = j.value ->> 2, terminal_seat = j.value ->> 3
          FROM json_each($1) AS j
          WHERE papers.id = j.value ->> 0 AND papers.status = 'pending'";
 }
@@ -244,7 +244,8 @@ impl SaveSql for sqlx::Postgres {
          JOIN answers a ON a.paper_id = (j.value ->> 0)::bigint
            AND a.question_no = (j.value ->> 1)::bigint";
     const START: &'static str = "UPDATE papers SET status = 'started',
-           started_at = (j.value ->> 1)::bigint, terminal_id = j.value ->> 2,
+           started_at = (j.value ->> 1)::bigint, last_seen_at = (j.value ->> 1)::bigint,
+           terminal_id = j.value ->> 2,
            terminal_seat = j.value ->> 3
          FROM json_array_elements($1::json) AS j(value)
          WHERE papers.id = (j.value ->> 0)::bigint AND papers.status = 'pending'";

@@ -137,8 +137,11 @@ impl Store {
         // and syncing it) would hold up every save waiting on that commit. A separate
         // connection does it in the background instead.
         let writing = options.clone().pragma("wal_autocheckpoint", "0");
+        // An embedded connection cannot go stale: no ping before each use (a round trip
+        // to the connection's thread).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(writing.clone())
             .await
             .with_context(|| format!("open database {}", path.display()))?;
@@ -146,9 +149,19 @@ impl Store {
             .run(&writer)
             .await
             .context("run migrations")?;
+        // A reader drops its page cache whenever the writer has committed since its last
+        // read (always, under load), so a big cache only costs time to clear. Nor does it
+        // map the file: the file grows as checkpoints copy pages in, and every growth
+        // made each reader unmap and map it again (TLB shootdowns on every core).
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.read_only(true))
+            .test_before_acquire(false)
+            .connect_with(
+                options
+                    .read_only(true)
+                    .pragma("cache_size", "-2048")
+                    .pragma("mmap_size", "0"),
+            )
             .await?;
         let checkpointer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -255,7 +268,7 @@ impl Pools<Postgres> {
 
 /// How the server connects to SQLite: WAL, `synchronous=FULL` (a commit survives power
 /// loss), foreign keys on, a 10 s wait for a lock held by another process, a 32 MB page
-/// cache, reads through a memory map, and statement journals in memory.
+/// cache (2 MB for the readers), reads through a memory map, and statement journals in memory.
 pub fn sqlite_options(path: &Path) -> anyhow::Result<SqliteConnectOptions> {
     Ok(
         SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
