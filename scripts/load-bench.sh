@@ -102,5 +102,7 @@ print(f"| saves per durable commit | {sim['saves_per_commit']} |")
 print(f"| raw single-row durable commits | {raw:.0f} /s (before {before['single_row_commits_per_s']:.0f}, after {after['single_row_commits_per_s']:.0f}) |")
 print(f"| raw rows in 256-row commits | {batched:.0f} /s |")
 print(f"| **ratio** HTTP saves / raw commits | **{sim['saves_per_s'] / raw:.2f}** |")
+print(f"| with all terminals answering: saves, save p99 | {sim['all_answering_saves_per_s']:.0f} /s over {sim['all_answering_s']} s, p99 {sim['all_answering_save_p99_ms']} ms |")
+print(f"| **ratio** with all terminals answering | **{sim['all_answering_saves_per_s'] / raw:.2f}** |")
 EOF
 exit "$sim_status"

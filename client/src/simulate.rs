@@ -101,6 +101,15 @@ pub struct Summary {
     pub answering_s: f64,
     /// Acknowledged saves per second over `answering_s`.
     pub saves_per_s: f64,
+    /// The window in which every terminal was answering: from the last paper start
+    /// acknowledged to the first terminal's last acknowledged save (0 if there was none).
+    /// Outside it fewer terminals are at work: the synchronized start, and the stragglers
+    /// whose random think times add up to more than the others'.
+    pub all_answering_s: f64,
+    /// Saves acknowledged per second within `all_answering_s`.
+    pub all_answering_saves_per_s: f64,
+    /// 99th percentile latency of the saves sent within `all_answering_s`.
+    pub all_answering_save_p99_ms: f64,
     /// Saves per durable commit on the server (from its `/metrics`; 0 if unreadable).
     pub saves_per_commit: f64,
     /// Wall time of the whole run, seating included.
@@ -123,7 +132,10 @@ struct TerminalLog {
     acked: HashMap<u16, (Option<String>, u64)>,
     acks: usize,
     start_ms: Option<f64>,
-    latencies_ms: Vec<f64>,
+    /// When the paper start was acknowledged.
+    started: Option<Instant>,
+    /// Every acknowledged save: when it was sent and how long it took.
+    saves: Vec<(Instant, f64)>,
     last_ack: Option<Instant>,
     errors: usize,
     retried: usize,
@@ -200,7 +212,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
         summary.answers_acked += log.acks;
         summary.errors += log.errors;
         summary.retried += log.retried;
-        latencies.extend_from_slice(&log.latencies_ms);
+        latencies.extend(log.saves.iter().map(|&(_, ms)| ms));
         starts.extend(log.start_ms);
         last_ack = last_ack.max(log.last_ack.unwrap_or(exam_start));
         for e in &log.error_samples {
@@ -240,6 +252,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
     summary.start_p50_ms = percentile(&starts, 0.50);
     summary.start_p99_ms = percentile(&starts, 0.99);
     summary.answering_s = round2(last_ack.duration_since(exam_start).as_secs_f64());
+    all_answering(&logs, &mut summary);
     if summary.answering_s > 0.0 {
         summary.saves_per_s = round2(summary.answers_acked as f64 / summary.answering_s);
     }
@@ -250,6 +263,36 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
     }
     summary.elapsed_s = round2(began.elapsed().as_secs_f64());
     Ok(summary)
+}
+
+/// The `all_answering_*` figures of `summary`.
+fn all_answering(logs: &[TerminalLog], summary: &mut Summary) {
+    let (Some(from), Some(to)) = (
+        logs.iter().filter_map(|l| l.started).max(),
+        logs.iter().filter_map(|l| l.last_ack).min(),
+    ) else {
+        return;
+    };
+    if to <= from {
+        return;
+    }
+    let saves = logs.iter().flat_map(|l| &l.saves);
+    let acked = saves
+        .clone()
+        .filter(|&&(sent, ms)| {
+            let ack = sent + Duration::from_secs_f64(ms / 1000.0);
+            from <= ack && ack <= to
+        })
+        .count();
+    let mut latencies: Vec<f64> = saves
+        .filter(|&&(sent, _)| from <= sent && sent <= to)
+        .map(|&(_, ms)| ms)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let seconds = to.duration_since(from).as_secs_f64();
+    summary.all_answering_s = round2(seconds);
+    summary.all_answering_saves_per_s = round2(acked as f64 / seconds);
+    summary.all_answering_save_p99_ms = percentile(&latencies, 0.99);
 }
 
 fn round2(x: f64) -> f64 {
@@ -494,6 +537,7 @@ async fn sit_exam(
         }
     };
     log.start_ms = Some(t0.elapsed().as_secs_f64() * 1000.0);
+    log.started = Some(Instant::now());
     let mut order: Vec<&ExamQuestion> = exam.questions.iter().collect();
     let changes: Vec<&ExamQuestion> = exam
         .questions
@@ -518,7 +562,7 @@ async fn sit_exam(
         .await
         {
             Ok(ack) => {
-                log.latencies_ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+                log.saves.push((t0, t0.elapsed().as_secs_f64() * 1000.0));
                 log.last_ack = Some(Instant::now());
                 log.acks += 1;
                 seq.insert(q.no, ack.seq);
