@@ -65,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
         report_font: Err(Arc::new("not needed".into())),
         metrics: Default::default(),
         papers: Default::default(),
+        start_gate: Default::default(),
     };
 
     // Seal n records, one session of 100 at a time.

@@ -65,9 +65,7 @@ impl Application {
             report_font: report_font(&settings),
             metrics: Metrics::new(),
             papers: Arc::default(),
-            start_gate: Arc::new(tokio::sync::Semaphore::new(
-                crate::service::START_CONCURRENCY,
-            )),
+            start_gate: Default::default(),
         };
         crate::service::practical::install_bundled_templates(&state).await?;
         archive::register_key(&state).await?;

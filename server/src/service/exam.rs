@@ -230,11 +230,7 @@ pub async fn start_exam(
     // A room's synchronized start sends every terminal here at once; answer saves of the
     // candidates already writing must not queue behind hundreds of papers being read and
     // rendered.
-    let _turn = state
-        .start_gate
-        .acquire()
-        .await
-        .map_err(anyhow::Error::from)?;
+    let _turn = state.start_gate.turn().await?;
     let (exam, session) = load_exam(state, candidate_id).await?;
     let now = now_millis();
     let pending = paper_status(&exam.status) == PaperStatus::Pending;

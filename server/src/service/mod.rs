@@ -49,11 +49,31 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// Candidates' papers for the save path (papers never change once stored).
     pub papers: Arc<paper_cache::PaperCache>,
-    /// Paper starts in progress at once ([`START_CONCURRENCY`]).
-    pub start_gate: Arc<tokio::sync::Semaphore>,
+    /// Paper starts in progress at once.
+    pub start_gate: StartGate,
 }
 
-/// Paper starts in progress at once. A start reads the exam and renders the whole paper
-/// (about 40 KB of JSON); when rooms of 500 start at one instant, the rest wait here
-/// instead of taking the CPU from the answer saves of candidates already writing.
-pub const START_CONCURRENCY: usize = 16;
+/// Admits [`StartGate::CONCURRENCY`] paper starts at once. A start reads the exam and
+/// renders the whole paper (about 40 KB of JSON); when rooms of 500 start at one instant,
+/// the rest wait here instead of taking the CPU from the answer saves of candidates
+/// already writing.
+#[derive(Debug, Clone)]
+pub struct StartGate(Arc<tokio::sync::Semaphore>);
+
+impl StartGate {
+    /// Starts in progress at once.
+    pub const CONCURRENCY: usize = 16;
+
+    /// Wait for a turn; the start is in progress while the permit lives.
+    pub async fn turn(&self) -> anyhow::Result<tokio::sync::SemaphorePermit<'_>> {
+        Ok(self.0.acquire().await?)
+    }
+}
+
+impl Default for StartGate {
+    fn default() -> StartGate {
+        StartGate(Arc::new(tokio::sync::Semaphore::new(
+            StartGate::CONCURRENCY,
+        )))
+    }
+}
