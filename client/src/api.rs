@@ -184,7 +184,10 @@ impl Api {
     }
 
     /// Start or resume my paper.
-    pub async fn start(&self) -> Result<ExamView, ApiError> {
+    ///
+    /// Generic over the body's type so the load simulator can read only what it needs of
+    /// the paper; the terminal reads the whole [`ExamView`].
+    pub async fn start<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         self.call::<(), _>(Method::POST, "/api/v1/exam/start", None)
             .await
     }

@@ -57,7 +57,7 @@ enum Answer {
 async fn call(api: &Api, what: &Call) -> Result<Answer, ApiError> {
     Ok(match what {
         Call::Exam => Answer::View(Box::new(api.exam().await?)),
-        Call::Start => Answer::View(Box::new(api.start().await?)),
+        Call::Start => Answer::View(Box::new(api.start::<ExamView>().await?)),
         Call::Save(job) => Answer::Ack(api.save_answer(job.no, job.answer.clone(), job.seq).await?),
         Call::Submit => Answer::Result(api.submit().await?),
     })
