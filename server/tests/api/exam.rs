@@ -427,3 +427,26 @@ async fn late_candidates_are_refused_after_the_entry_window_but_others_resume() 
         "re-login does not move the deadline"
     );
 }
+
+#[tokio::test]
+async fn starting_a_paper_marks_its_terminal_seen_and_shows_every_question_unanswered() {
+    let app = spawn_app().await;
+    let (examiner, _, session, exam) = app.started_candidate(3600).await;
+    let questions = exam["questions"].as_array().unwrap();
+    assert!(!questions.is_empty());
+    assert!(
+        questions
+            .iter()
+            .all(|q| q["answer"].is_null() && q["seq"] == 0),
+        "{exam}"
+    );
+    // The invigilator sees the terminal at once, before it has polled or saved anything.
+    let (status, seats) = app
+        .get(&format!("/api/v1/sessions/{session}/candidates"), &examiner)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{seats}");
+    let seat = &seats[0];
+    assert_eq!(seat["paper_status"], "started", "{seat}");
+    assert!(seat["last_seen_at"].is_string(), "{seat}");
+    assert!(seat["last_save_at"].is_null(), "{seat}");
+}
