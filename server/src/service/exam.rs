@@ -22,7 +22,7 @@ use crate::store::sessions::{paper_status, SessionRow};
 
 /// A paper with the bank version and blueprint it belongs to.
 pub(crate) struct LoadedPaper {
-    pub paper: Paper,
+    pub paper: Arc<Paper>,
     pub bank: Arc<Bank>,
     pub blueprint: Blueprint,
 }
@@ -32,12 +32,29 @@ pub(crate) async fn load_paper(
     exam: &ExamRow,
     session: &SessionRow,
 ) -> anyhow::Result<LoadedPaper> {
-    let (paper, bank) = paper_and_bank(state, &exam.paper_json).await?;
+    let cached = paper_of(state, exam).await?;
     Ok(LoadedPaper {
-        paper,
-        bank,
+        paper: cached.paper.clone(),
+        bank: cached.bank.clone(),
         blueprint: session_blueprint(session)?,
     })
+}
+
+/// The paper of `exam` from the cache; parsed and cached on a miss. A start's view thus
+/// leaves the paper cached for the answer saves that follow.
+async fn paper_of(state: &AppState, exam: &ExamRow) -> anyhow::Result<Arc<CachedPaper>> {
+    if let Some(paper) = state.papers.get(exam.candidate_id) {
+        return Ok(paper);
+    }
+    let (paper, bank) = paper_and_bank(state, &exam.paper_json).await?;
+    Ok(state.papers.insert(
+        exam.candidate_id,
+        CachedPaper {
+            paper_id: exam.paper_id,
+            paper: Arc::new(paper),
+            bank,
+        },
+    ))
 }
 
 /// A stored paper and the bank version it was assembled from.
@@ -318,15 +335,7 @@ async fn cached_paper(state: &AppState, candidate_id: i64) -> ApiResult<Arc<Cach
         .exam(candidate_id)
         .await?
         .ok_or(ApiError::NotFound("考生"))?;
-    let (paper, bank) = paper_and_bank(state, &exam.paper_json).await?;
-    Ok(state.papers.insert(
-        candidate_id,
-        CachedPaper {
-            paper_id: exam.paper_id,
-            paper,
-            bank,
-        },
-    ))
+    Ok(paper_of(state, &exam).await?)
 }
 
 /// A terminal as people name it: `座位 07 的终端`, or `另一台终端`.

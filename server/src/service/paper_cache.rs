@@ -19,7 +19,7 @@ pub struct CachedPaper {
     /// Paper id.
     pub paper_id: i64,
     /// The paper.
-    pub paper: Paper,
+    pub paper: Arc<Paper>,
     /// Its bank version.
     pub bank: Arc<Bank>,
 }

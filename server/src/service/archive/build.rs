@@ -1,6 +1,7 @@
 //! Building record bodies from the live tables, for sealing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use question_bank::archive::{
     theory_score, AnswerEvent, Attendance, AuditEntry, InstitutionRef, PersonRef, PracticalOutcome,
@@ -86,7 +87,7 @@ pub(super) async fn theory_records(
         let paper: Paper = serde_json::from_str(&src.paper_json)?;
         let loaded = LoadedPaper {
             bank: state.catalog.version(&paper.bank_version.0).await?,
-            paper,
+            paper: Arc::new(paper),
             blueprint: blueprint.clone(),
         };
         let rows = answers.remove(&src.paper_id).unwrap_or_default();
@@ -141,7 +142,7 @@ pub(super) async fn theory_records(
             opened_at: session.opened_at.map(to_datetime),
             deadline_at: src.deadline_at.map(to_datetime),
             blueprint: blueprint.clone(),
-            paper: loaded.paper,
+            paper: Arc::unwrap_or_clone(loaded.paper),
             attendance: Attendance {
                 status: if submitted {
                     PaperStatus::Submitted
