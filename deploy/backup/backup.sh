@@ -44,7 +44,7 @@ OWNER=${CRANE_EXAM_USER:-crane-exam}
 LABEL=""
 KEY_FILES=(archive-signing.key jwt.key)
 
-# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+# Shared helpers (say, die, begin_backup, seal_backup, prune_backups, verify_backup, split_url).
 common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
 [[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
 [[ -r $common ]] || {
@@ -138,15 +138,8 @@ fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 name="crane-exam-$stamp${LABEL:+-$LABEL}"
 final="$DEST/$name"
-[[ ! -e $final ]] || die "$final already exists"
 work="$DEST/.incomplete-$name"
-cleanup() {
-    if [[ -n ${work:-} && -d $work ]]; then
-        rm -rf -- "$work"
-    fi
-}
-trap cleanup EXIT
-mkdir -m 0700 -- "$work"
+begin_backup "$final" "$work"
 
 say "backing up $DATA_DIR/exam.db (about $((db_bytes / 1024 / 1024)) MiB) to $final"
 started=$SECONDS
@@ -188,7 +181,6 @@ version=$("$BIN" --version 2>/dev/null || echo unknown)
 } >"$work/BACKUP-INFO"
 
 seal_backup "$work" "$final" "$DEST" "$started"
-work=""
 
 # --- Keep the newest $KEEP unlabelled backups ----------------------------------------
 prune_backups "$DEST" crane-exam "$KEEP"

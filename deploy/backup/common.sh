@@ -20,15 +20,25 @@ bad_usage() {
     exit 2
 }
 
+# begin_backup FINAL WORK: refuse an existing FINAL, then create the work directory WORK
+# (mode 0700); it is removed when the script exits unless seal_backup has renamed it.
+begin_backup() {
+    [[ ! -e $1 ]] || die "$1 already exists"
+    BACKUP_WORK=$2
+    trap 'if [[ -n ${BACKUP_WORK:-} && -d $BACKUP_WORK ]]; then rm -rf -- "$BACKUP_WORK"; fi' EXIT
+    mkdir -m 0700 -- "$BACKUP_WORK"
+}
+
 # seal_backup WORK FINAL DEST STARTED: write SHA256SUMS over every file of the finished
 # backup directory WORK, sync it, rename it to FINAL (so a backup under its final name
-# is always complete) and report. The caller clears its own cleanup path afterwards.
+# is always complete) and report.
 seal_backup() {
     local work=$1 final=$2 dest=$3 started=$4 files
     mapfile -t files < <(find "$work" -mindepth 1 -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort)
     (cd -- "$work" && sha256sum -- "${files[@]}" >SHA256SUMS.tmp && mv -- SHA256SUMS.tmp SHA256SUMS)
     sync -- "$work"/* "$work"
     mv -- "$work" "$final"
+    BACKUP_WORK=""
     sync -- "$dest"
     say "backup complete in $((SECONDS - started)) s: $final ($(du -sh -- "$final" | cut -f1))"
 }

@@ -43,7 +43,7 @@ KEEP=${CRANE_EXAM_BACKUP_KEEP:-30}
 DATA_DIR=${CRANE_EXAM_DATA_DIR:-}
 LABEL=""
 
-# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+# Shared helpers (say, die, begin_backup, seal_backup, prune_backups, verify_backup, split_url).
 common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
 [[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
 [[ -r $common ]] || {
@@ -116,15 +116,8 @@ find "$DEST" -mindepth 1 -maxdepth 1 -type d -name 'crane-exam-pg-*.partial' -ex
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 name="crane-exam-pg-$stamp${LABEL:+-$LABEL}"
 final="$DEST/$name"
-[[ ! -e $final ]] || die "$final already exists"
 work="$final.partial"
-cleanup() {
-    if [[ -n ${work:-} && -d $work ]]; then
-        rm -rf -- "$work"
-    fi
-}
-trap cleanup EXIT
-mkdir -m 0700 -- "$work"
+begin_backup "$final" "$work"
 
 say "dumping $URL_SHOWN to $final"
 started=$SECONDS
@@ -175,7 +168,6 @@ fi
 } >"$work/BACKUP-INFO"
 
 seal_backup "$work" "$final" "$DEST" "$started"
-work=""
 
 # --- Keep the newest $KEEP unlabelled backups ----------------------------------------
 prune_backups "$DEST" crane-exam-pg "$KEEP"

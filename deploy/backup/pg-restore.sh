@@ -35,7 +35,7 @@ FAILURE=REFUSED/FAILED
 ASSUME_YES=0
 FORCE=0
 
-# Shared helpers (say, die, seal_backup, prune_backups, verify_backup, split_url).
+# Shared helpers (say, die, begin_backup, seal_backup, prune_backups, verify_backup, split_url).
 common=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/common.sh
 [[ -r $common ]] || common=/usr/local/lib/crane-exam/backup-common.sh
 [[ -r $common ]] || {
