@@ -111,12 +111,17 @@ fn marked(report: &ScoreReport) -> Marked {
     }
 }
 
-async fn load_exam(state: &AppState, candidate_id: i64) -> ApiResult<(ExamRow, SessionRow)> {
-    let exam = state
+/// The candidate's exam row, or 404.
+async fn exam_row(state: &AppState, candidate_id: i64) -> ApiResult<ExamRow> {
+    state
         .store
         .exam(candidate_id)
         .await?
-        .ok_or(ApiError::NotFound("考生"))?;
+        .ok_or(ApiError::NotFound("考生"))
+}
+
+async fn load_exam(state: &AppState, candidate_id: i64) -> ApiResult<(ExamRow, SessionRow)> {
+    let exam = exam_row(state, candidate_id).await?;
     let session = load_session(state, exam.session_id).await?;
     Ok((exam, session))
 }
@@ -317,11 +322,7 @@ pub async fn start_exam(
         }
     }
     // Status, deadline and terminal changed; the session did not.
-    let exam = state
-        .store
-        .exam(candidate_id)
-        .await?
-        .ok_or(ApiError::NotFound("考生"))?;
+    let exam = exam_row(state, candidate_id).await?;
     render_view(state, &exam, &session, &terminal.id, pending).await
 }
 
@@ -330,11 +331,7 @@ async fn cached_paper(state: &AppState, candidate_id: i64) -> ApiResult<Arc<Cach
     if let Some(paper) = state.papers.get(candidate_id) {
         return Ok(paper);
     }
-    let exam = state
-        .store
-        .exam(candidate_id)
-        .await?
-        .ok_or(ApiError::NotFound("考生"))?;
+    let exam = exam_row(state, candidate_id).await?;
     Ok(paper_of(state, &exam).await?)
 }
 
@@ -473,11 +470,7 @@ pub async fn submit_exam(
             Submission::Done(_) | Submission::NotStarted => {}
         }
         // Re-read the row for the stored score and submission time.
-        state
-            .store
-            .exam(candidate_id)
-            .await?
-            .ok_or(ApiError::NotFound("考生"))?
+        exam_row(state, candidate_id).await?
     } else {
         exam
     };

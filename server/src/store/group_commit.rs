@@ -153,20 +153,13 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
 /// waiting on a start in the same batch: its terminal saves only after its start was
 /// answered), then the saves in order.
 async fn apply(db: &Db, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<Outcome>> {
-    let starts: Vec<&StartRequest> = jobs
-        .iter()
-        .filter_map(|j| match &j.request {
-            Request::Start(s) => Some(s),
-            Request::Save(_) => None,
-        })
-        .collect();
-    let saves: Vec<&SaveRequest> = jobs
-        .iter()
-        .filter_map(|j| match &j.request {
-            Request::Save(s) => Some(s),
-            Request::Start(_) => None,
-        })
-        .collect();
+    let (mut starts, mut saves) = (Vec::new(), Vec::new());
+    for job in jobs {
+        match &job.request {
+            Request::Start(s) => starts.push(s),
+            Request::Save(s) => saves.push(s),
+        }
+    }
     let saved = with_db!(db, p => {
         let mut tx = p.write_tx().await?;
         if !starts.is_empty() {
