@@ -21,6 +21,7 @@ RAW_SECONDS=${RAW_SECONDS:-5}
 PORT=${PORT:-18480}
 BACKEND=${BACKEND:-sqlite}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}
+TIMELINE=${TIMELINE:-}   # a CSV file for the run second by second (simulate --timeline)
 work=$(mktemp -d "${TMPDIR:-/tmp}/crane-load.XXXXXX")
 server_pid=
 pg_dbs=()
@@ -72,7 +73,8 @@ done
 echo "== simulate: $TERMINALS terminals, synchronized start, think ${THINK_MS} ms" >&2
 set +e
 "$bin/exam-client" simulate --server "http://127.0.0.1:$PORT" --demo-file "$work/data/demo.json" \
-  --terminals "$TERMINALS" --think-ms "$THINK_MS" --rooms --sync-start > "$work/simulate.out"
+  --terminals "$TERMINALS" --think-ms "$THINK_MS" --rooms --sync-start \
+  ${TIMELINE:+--timeline "$TIMELINE"} > "$work/simulate.out"
 sim_status=$?
 set -e
 summary=$(tail -n 1 "$work/simulate.out")

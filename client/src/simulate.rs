@@ -68,6 +68,10 @@ pub struct SimulateArgs {
     /// Sign every terminal in first, then start every paper at the same instant.
     #[arg(long)]
     pub sync_start: bool,
+    /// Write the run second by second to this CSV file: papers started, saves sent and
+    /// their p50/p99/max latency, by the second they were sent in.
+    #[arg(long)]
+    pub timeline: Option<PathBuf>,
     #[command(flatten)]
     pub transport: TransportArgs,
 }
@@ -184,6 +188,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
     }
     if args.sync_start {
         barrier.wait().await;
+        eprintln!("all {} terminals signed in: starting every paper", args.terminals);
     }
     let exam_start = Instant::now();
     let mut logs = Vec::new();
@@ -254,6 +259,10 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
     summary.start_p99_ms = percentile(&starts, 0.99);
     summary.answering_s = round2(last_ack.duration_since(exam_start).as_secs_f64());
     all_answering(&logs, &mut summary);
+    if let Some(path) = &args.timeline {
+        std::fs::write(path, timeline(&logs, exam_start))
+            .with_context(|| format!("write {}", path.display()))?;
+    }
     if summary.answering_s > 0.0 {
         summary.saves_per_s = round2(summary.answers_acked as f64 / summary.answering_s);
     }
@@ -294,6 +303,39 @@ fn all_answering(logs: &[TerminalLog], summary: &mut Summary) {
     summary.all_answering_s = round2(seconds);
     summary.all_answering_saves_per_s = round2(acked as f64 / seconds);
     summary.all_answering_save_p99_ms = percentile(&latencies, 0.99);
+}
+
+/// The run second by second (see [`SimulateArgs::timeline`]), as CSV.
+fn timeline(logs: &[TerminalLog], exam_start: Instant) -> String {
+    let second = |at: Instant| at.saturating_duration_since(exam_start).as_secs() as usize;
+    let mut starts: Vec<usize> = Vec::new();
+    let mut saves: Vec<Vec<f64>> = Vec::new();
+    for log in logs {
+        if let Some(at) = log.started {
+            let s = second(at);
+            starts.resize(starts.len().max(s + 1), 0);
+            starts[s] += 1;
+        }
+        for &(sent, ms) in &log.saves {
+            let s = second(sent);
+            saves.resize_with(saves.len().max(s + 1), Vec::new);
+            saves[s].push(ms);
+        }
+    }
+    let mut out = String::from("second,papers_started,saves_sent,save_p50_ms,save_p99_ms,save_max_ms\n");
+    for s in 0..starts.len().max(saves.len()) {
+        let mut latencies = saves.get(s).cloned().unwrap_or_default();
+        latencies.sort_by(f64::total_cmp);
+        out += &format!(
+            "{s},{},{},{},{},{}\n",
+            starts.get(s).copied().unwrap_or(0),
+            latencies.len(),
+            percentile(&latencies, 0.5),
+            percentile(&latencies, 0.99),
+            percentile(&latencies, 1.0)
+        );
+    }
+    out
 }
 
 fn round2(x: f64) -> f64 {

@@ -15,12 +15,14 @@ use super::AppState;
 use crate::clock::{now_millis, to_datetime, Millis};
 use crate::error::{ApiError, ApiResult};
 use crate::store::exams::{
-    AnswerRow, Claim, ExamRow, Marked, SaveOutcome, SaveRequest, Submission, Terminal,
+    AnswerRow, Claim, ExamRow, Marked, SaveOutcome, SaveRequest, SubmitRequest, Submission,
+    Terminal,
 };
 use crate::store::invigilation::TOUCH_EVERY;
 use crate::store::sessions::{paper_status, SessionRow};
 
 /// A paper with the bank version and blueprint it belongs to.
+#[derive(Clone)]
 pub(crate) struct LoadedPaper {
     pub paper: Arc<Paper>,
     pub bank: Arc<Bank>,
@@ -488,10 +490,15 @@ pub(crate) async fn submit_paper(
     now: Millis,
     auto: bool,
 ) -> anyhow::Result<Submission> {
+    let key = loaded.clone();
     let result = state
         .store
-        .submit_paper(exam.paper_id, by, now, auto, |rows| {
-            Ok(marked(&loaded.mark(rows)?))
+        .submit_paper(SubmitRequest {
+            paper_id: exam.paper_id,
+            by: by.map(str::to_owned),
+            now,
+            auto,
+            mark: Box::new(move |rows| Ok(marked(&key.mark(rows)?))),
         })
         .await?;
     if let Submission::Done(m) = result {

@@ -191,6 +191,35 @@ pub struct StartRequest {
     pub now: Millis,
 }
 
+/// Marks a paper from its stored answers. The store holds no answer key: the service
+/// passes this in, and the group commit calls it inside the submitting transaction.
+pub type Marker = Box<dyn Fn(&[AnswerRow]) -> anyhow::Result<Marked> + Send + Sync>;
+
+/// A started paper to mark and close.
+pub struct SubmitRequest {
+    /// Paper id.
+    pub paper_id: i64,
+    /// The terminal submitting it; `None` for the sweeper, which may close any paper.
+    pub by: Option<String>,
+    /// Server time of the submission.
+    pub now: Millis,
+    /// Closed by the deadline rather than by the candidate.
+    pub auto: bool,
+    /// How to mark it.
+    pub mark: Marker,
+}
+
+impl std::fmt::Debug for SubmitRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubmitRequest")
+            .field("paper_id", &self.paper_id)
+            .field("by", &self.by)
+            .field("now", &self.now)
+            .field("auto", &self.auto)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The statements of a group commit that differ between the databases: a batch travels
 /// as one JSON array parameter, unpacked by `json_each` (SQLite) or
 /// `json_array_elements` (PostgreSQL).
@@ -205,6 +234,8 @@ pub(super) trait SaveSql: sqlx::Database {
     /// Start the pending papers of the `[paper, now, terminal id, terminal seat]` rows of
     /// `$1` (one row per paper); the start is also the terminal's first sign of life.
     const START: &'static str;
+    /// The stored answers of the papers whose ids are in the JSON array `$1`.
+    const ANSWERS: &'static str;
 }
 
 impl SaveSql for sqlx::Sqlite {
@@ -225,6 +256,8 @@ impl SaveSql for sqlx::Sqlite {
            last_seen_at = j.value ->> 1, terminal_id = j.value ->> 2, terminal_seat = j.value ->> 3
          FROM json_each($1) AS j
          WHERE papers.id = j.value ->> 0 AND papers.status = 'pending'";
+    const ANSWERS: &'static str = "SELECT paper_id, question_no, answer, seq FROM answers
+         WHERE paper_id IN (SELECT value FROM json_each($1)) ORDER BY paper_id, question_no";
 }
 
 impl SaveSql for sqlx::Postgres {
@@ -249,6 +282,9 @@ impl SaveSql for sqlx::Postgres {
            terminal_seat = j.value ->> 3
          FROM json_array_elements($1::json) AS j(value)
          WHERE papers.id = (j.value ->> 0)::bigint AND papers.status = 'pending'";
+    const ANSWERS: &'static str = "SELECT paper_id, question_no, answer, seq FROM answers
+         WHERE paper_id IN (SELECT value::bigint FROM json_array_elements_text($1::json) AS j(value))
+         ORDER BY paper_id, question_no";
 }
 
 /// Applying a batch of saves (the group commit's transaction).
@@ -270,6 +306,15 @@ pub(super) trait SaveOps: SaveSql {
         conn: &mut Self::Connection,
         requests: &[&StartRequest],
     ) -> sqlx::Result<()>;
+
+    /// Mark and close the papers of `requests` in order, each against its answers as the
+    /// transaction sees them (the saves of the same batch included). A paper submitted
+    /// twice is closed by the first; a paper that cannot be marked gets its own error and
+    /// stays open, and the others go ahead.
+    async fn apply_submits(
+        conn: &mut Self::Connection,
+        requests: &[&SubmitRequest],
+    ) -> sqlx::Result<Vec<anyhow::Result<Submission>>>;
 }
 
 per_db! {
@@ -342,7 +387,89 @@ per_db! {
                 .await?;
             Ok(())
         }
+
+        async fn apply_submits(
+            conn: &mut Self::Connection,
+            requests: &[&SubmitRequest],
+        ) -> sqlx::Result<Vec<anyhow::Result<Submission>>> {
+            let ids = serde_json::to_string(&requests.iter().map(|r| r.paper_id).collect::<Vec<_>>())
+                .expect("integers serialize");
+            let mut gates: HashMap<i64, SaveGate> =
+                sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
+                    .bind(&ids)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(|gate| (gate.id, gate))
+                    .collect();
+            let mut answers: HashMap<i64, Vec<AnswerRow>> = HashMap::new();
+            for row in sqlx::query_as::<_, AnswerRow>(<Self as SaveSql>::ANSWERS)
+                .bind(&ids)
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                answers.entry(row.paper_id).or_default().push(row);
+            }
+            let mut outcomes = Vec::with_capacity(requests.len());
+            for r in requests {
+                let gate = gates.get_mut(&r.paper_id);
+                if let Err(refused) = submit_gate(gate.as_deref(), r.by.as_deref()) {
+                    outcomes.push(Ok(refused));
+                    continue;
+                }
+                let rows = answers.get(&r.paper_id).map_or(&[][..], Vec::as_slice);
+                let marked = match mark(r, rows) {
+                    Ok(marked) => marked,
+                    Err(e) => {
+                        outcomes.push(Err(e));
+                        continue;
+                    }
+                };
+                sqlx::query(
+                    "UPDATE papers SET status = 'submitted', submitted_at = $1, auto_submitted = $2,
+                       score_tenths = $3, passed = $4, unanswered = $5
+                     WHERE id = $6 AND status = 'started'",
+                )
+                .bind(r.now)
+                .bind(r.auto)
+                .bind(i64::from(marked.score_tenths))
+                .bind(marked.passed)
+                .bind(i64::from(marked.unanswered))
+                .bind(r.paper_id)
+                .execute(&mut *conn)
+                .await?;
+                if let Some(gate) = gate {
+                    "submitted".clone_into(&mut gate.status);
+                }
+                outcomes.push(Ok(Submission::Done(marked)));
+            }
+            Ok(outcomes)
+        }
     }
+}
+
+/// Whether `by` may submit the paper behind `gate` (the sweeper, `by` none, may submit
+/// any started paper that is not paused), or what refuses it.
+fn submit_gate(gate: Option<&SaveGate>, by: Option<&str>) -> Result<(), Submission> {
+    let Some(gate) = gate.filter(|g| g.status == "started") else {
+        return Err(Submission::NotStarted);
+    };
+    if let (Some(holder), Some(by)) = (gate.terminal_id.as_deref(), by) {
+        if holder != by {
+            return Err(Submission::TakenOver);
+        }
+    }
+    if gate.paused_at.is_some() {
+        return Err(Submission::Paused);
+    }
+    Ok(())
+}
+
+/// Run the request's marker. It runs on the committer task, which every save in the
+/// process waits on: a bug that panics in marking fails this submission, not the task.
+fn mark(request: &SubmitRequest, rows: &[AnswerRow]) -> anyhow::Result<Marked> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (request.mark)(rows)))
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("marking paper {} panicked", request.paper_id)))
 }
 
 /// Which requests changed a row: each changed (paper, question, seq) belongs to the first
@@ -678,55 +805,10 @@ impl Store {
         self.saves.save(request).await
     }
 
-    /// Submit a started paper: read its answers, mark them with `mark`, and store the
-    /// result, all in one transaction so no save can slip in between. `by` is the
-    /// candidate's terminal, which must hold the paper (`None`: the sweeper).
-    #[tracing::instrument(skip_all, fields(paper_id, auto))]
-    pub async fn submit_paper<F>(
-        &self,
-        paper_id: i64,
-        by: Option<&str>,
-        now: Millis,
-        auto: bool,
-        mark: F,
-    ) -> anyhow::Result<Submission>
-    where
-        F: FnOnce(&[AnswerRow]) -> anyhow::Result<Marked>,
-    {
-        with_db!(&self.db, p => {
-            let mut tx = p.write_tx().await?;
-            let state: Option<(String, Option<String>, Option<Millis>)> =
-                sqlx::query_as("SELECT status, terminal_id, paused_at FROM papers WHERE id = $1")
-                    .bind(paper_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            match (state, by) {
-                (Some((status, _, _)), _) if status != "started" => return Ok(Submission::NotStarted),
-                (None, _) => return Ok(Submission::NotStarted),
-                (Some((_, Some(holder), _)), Some(by)) if holder != by => {
-                    return Ok(Submission::TakenOver)
-                }
-                (Some((_, _, Some(_))), _) => return Ok(Submission::Paused),
-                _ => {}
-            }
-            let answers = Sql::answers_of(&mut *tx, paper_id).await?;
-            let marked = mark(&answers)?;
-            sqlx::query(
-                "UPDATE papers SET status = 'submitted', submitted_at = $1, auto_submitted = $2, score_tenths = $3, passed = $4,
-                   unanswered = $5
-                 WHERE id = $6 AND status = 'started'",
-            )
-            .bind(now)
-            .bind(auto)
-            .bind(i64::from(marked.score_tenths))
-            .bind(marked.passed)
-            .bind(i64::from(marked.unanswered))
-            .bind(paper_id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(Submission::Done(marked))
-        })
+    /// Mark and close a started paper, through the group commit: a room's submissions
+    /// at the end of the exam share their commits with each other and with the saves.
+    pub async fn submit_paper(&self, request: SubmitRequest) -> anyhow::Result<Submission> {
+        self.saves.submit(request).await
     }
 
     /// Papers whose deadline has passed and that are still pending or started (and not

@@ -1,4 +1,4 @@
-//! Group commit for answer saves.
+//! Group commit for answer saves, paper starts and submissions.
 //!
 //! A save is acknowledged only after its transaction is durable. With one writer and
 //! `synchronous=FULL`, every commit waits for the disk, so one commit per save would cap
@@ -10,13 +10,17 @@
 //! When a batch fails, its saves are retried one transaction each, so each caller gets its
 //! own outcome and one failing save cannot take its neighbours down with it; unless the
 //! database cannot write at all (disk full, lock held elsewhere), when all of them fail.
+//!
+//! Starts and submissions ride along for the same reason: a room starts at one instant,
+//! and every candidate submits within the last minutes; each on a commit of its own
+//! would keep the one writer from the saves.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::exams::{SaveOps, SaveOutcome, SaveRequest, StartRequest};
+use super::exams::{SaveOps, SaveOutcome, SaveRequest, StartRequest, SubmitRequest, Submission};
 use super::{with_db, Db};
 
 /// Most saves committed in one transaction.
@@ -37,6 +41,8 @@ enum Request {
     Save(SaveRequest),
     /// A candidate opening a pending paper (the synchronized start of a room).
     Start(StartRequest),
+    /// A started paper to mark and close.
+    Submit(SubmitRequest),
 }
 
 /// What one [`Request`] came to.
@@ -44,6 +50,8 @@ enum Request {
 enum Outcome {
     Save(SaveOutcome),
     Start,
+    /// The submission, or why this paper could not be marked.
+    Submit(anyhow::Result<Submission>),
 }
 
 /// Handle to the committer task; cheap to clone.
@@ -94,18 +102,26 @@ impl GroupCommit {
 
     /// Apply one save; returns once it is durable (or failed).
     pub async fn save(&self, request: SaveRequest) -> sqlx::Result<SaveOutcome> {
-        match self.submit(Request::Save(request)).await? {
+        match self.enqueue(Request::Save(request)).await? {
             Outcome::Save(outcome) => Ok(outcome),
-            Outcome::Start => unreachable!("a save is answered with a save outcome"),
+            other => unreachable!("a save is answered with a save outcome, not {other:?}"),
         }
     }
 
     /// Start a pending paper (no-op if it is not pending); returns once durable.
     pub async fn start(&self, request: StartRequest) -> sqlx::Result<()> {
-        self.submit(Request::Start(request)).await.map(drop)
+        self.enqueue(Request::Start(request)).await.map(drop)
     }
 
-    async fn submit(&self, request: Request) -> sqlx::Result<Outcome> {
+    /// Mark and close a started paper; returns once durable.
+    pub async fn submit(&self, request: SubmitRequest) -> anyhow::Result<Submission> {
+        match self.enqueue(Request::Submit(request)).await? {
+            Outcome::Submit(submission) => submission,
+            other => unreachable!("a submission is answered with a submission, not {other:?}"),
+        }
+    }
+
+    async fn enqueue(&self, request: Request) -> sqlx::Result<Outcome> {
         let (reply, outcome) = oneshot::channel();
         self.jobs
             .send(Job { request, reply })
@@ -151,16 +167,19 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
 
 /// Apply `jobs` in one transaction and commit it: the starts first (a save cannot be
 /// waiting on a start in the same batch: its terminal saves only after its start was
-/// answered), then the saves in order.
+/// answered), then the saves in order, then the submissions. The requests of one batch
+/// were all in flight together, so any order among them is one they could have arrived
+/// in; this one marks every save acknowledged in the batch with its paper.
 async fn apply(db: &Db, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<Outcome>> {
-    let (mut starts, mut saves) = (Vec::new(), Vec::new());
+    let (mut starts, mut saves, mut submits) = (Vec::new(), Vec::new(), Vec::new());
     for job in jobs {
         match &job.request {
             Request::Start(s) => starts.push(s),
             Request::Save(s) => saves.push(s),
+            Request::Submit(s) => submits.push(s),
         }
     }
-    let saved = with_db!(db, p => {
+    let (saved, submitted) = with_db!(db, p => {
         let mut tx = p.write_tx().await?;
         if !starts.is_empty() {
             Sql::apply_starts(&mut tx, &starts).await?;
@@ -170,17 +189,25 @@ async fn apply(db: &Db, stats: &Stats, jobs: &[Job]) -> sqlx::Result<Vec<Outcome
         } else {
             Sql::apply_saves(&mut tx, &saves).await?
         };
+        let submitted = if submits.is_empty() {
+            Vec::new()
+        } else {
+            Sql::apply_submits(&mut tx, &submits).await?
+        };
         tx.commit().await?;
-        saved
+        (saved, submitted)
     });
     stats.commits.fetch_add(1, Ordering::Relaxed);
     stats.saves.fetch_add(saves.len() as u64, Ordering::Relaxed);
-    let mut saved = saved.into_iter();
+    let (mut saved, mut submitted) = (saved.into_iter(), submitted.into_iter());
     Ok(jobs
         .iter()
         .map(|j| match j.request {
             Request::Save(_) => Outcome::Save(saved.next().expect("one outcome per save")),
             Request::Start(_) => Outcome::Start,
+            Request::Submit(_) => {
+                Outcome::Submit(submitted.next().expect("one outcome per submission"))
+            }
         })
         .collect())
 }
@@ -193,6 +220,7 @@ mod tests {
 
     use super::*;
     use crate::clock::Millis;
+    use crate::store::exams::Marked;
     use crate::store::{sqlite_options, Pools, Store};
 
     /// A database with one started paper (id 1, deadline at 1,000,000) held by `T1`, and
@@ -388,5 +416,132 @@ mod tests {
         let stats = commit.stats();
         assert_eq!(stats.saves, 100);
         assert!(stats.commits < 10, "{stats:?}");
+    }
+
+    /// A submission of paper 1 by `terminal` whose marker gives one point per stored
+    /// answer, so a test can tell which saves it saw.
+    fn submit(terminal: Option<&str>, now: Millis) -> SubmitRequest {
+        SubmitRequest {
+            paper_id: 1,
+            by: terminal.map(str::to_owned),
+            now,
+            auto: terminal.is_none(),
+            mark: Box::new(|rows| {
+                let answered = u32::try_from(rows.len())?;
+                Ok(Marked {
+                    score_tenths: answered * 10,
+                    passed: answered >= 70,
+                    unanswered: 100 - answered,
+                })
+            }),
+        }
+    }
+
+    fn done(answered: u32) -> Submission {
+        Submission::Done(Marked {
+            score_tenths: answered * 10,
+            passed: answered >= 70,
+            unanswered: 100 - answered,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_submission_marks_the_saves_before_it_in_its_batch_and_closes_the_paper() {
+        let (_dir, pool) = one_started_paper().await;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let saves = [save(1, Some("A"), 1, "T1", 10), save(2, Some("T"), 1, "T1", 11)];
+        sqlx::Sqlite::apply_saves(&mut tx, &saves.iter().collect::<Vec<_>>())
+            .await
+            .unwrap();
+        let taken = submit(Some("T2"), 12);
+        let mut broken = submit(Some("T1"), 12);
+        broken.mark = Box::new(|_| anyhow::bail!("no answer key"));
+        let first = submit(Some("T1"), 13);
+        let again = submit(Some("T1"), 14);
+        let outcomes = sqlx::Sqlite::apply_submits(&mut tx, &[&taken, &broken, &first, &again])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        assert_eq!(*outcomes[0].as_ref().unwrap(), Submission::TakenOver);
+        assert!(outcomes[1].is_err(), "a marking failure is that submission's own");
+        assert_eq!(*outcomes[2].as_ref().unwrap(), done(2), "both saves are marked");
+        assert_eq!(
+            *outcomes[3].as_ref().unwrap(),
+            Submission::NotStarted,
+            "the first submission closed it"
+        );
+        let stored: (String, Option<i64>, Option<i64>, bool) = sqlx::query_as(
+            "SELECT status, submitted_at, score_tenths, auto_submitted FROM papers WHERE id = 1",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(stored, ("submitted".into(), Some(13), Some(20), false));
+
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let late = save(3, Some("A"), 1, "T1", 15);
+        let outcome = sqlx::Sqlite::apply_saves(&mut tx, &[&late]).await.unwrap();
+        assert_eq!(outcome, vec![SaveOutcome::Closed]);
+    }
+
+    #[tokio::test]
+    async fn a_paused_or_pending_paper_is_not_submitted() {
+        let (_dir, pool) = one_started_paper().await;
+        sqlx::query("UPDATE papers SET paused_at = 5 WHERE id = 1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let paused = submit(None, 10);
+        let mut pending = submit(None, 10);
+        pending.paper_id = 2;
+        let outcomes = sqlx::Sqlite::apply_submits(&mut tx, &[&paused, &pending])
+            .await
+            .unwrap();
+        assert_eq!(*outcomes[0].as_ref().unwrap(), Submission::Paused);
+        assert_eq!(*outcomes[1].as_ref().unwrap(), Submission::NotStarted);
+    }
+
+    #[tokio::test]
+    async fn an_acknowledged_save_is_in_the_score_of_a_submission_sent_with_it() {
+        let (_dir, pool) = one_started_paper().await;
+        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
+            writer: pool.clone(),
+            reader: pool,
+            checkpointer: None,
+        }));
+        let saves = (1..=20).map(|no| commit.save(save(no, Some("A"), 1, "T1", 10)));
+        let (saved, submitted) = tokio::join!(
+            futures_util::future::join_all(saves),
+            commit.submit(submit(Some("T1"), 11))
+        );
+        let acknowledged = saved
+            .iter()
+            .filter(|o| match o.as_ref().unwrap() {
+                SaveOutcome::Saved { .. } => true,
+                SaveOutcome::Closed => false,
+                other => panic!("unexpected {other:?}"),
+            })
+            .count();
+        assert_eq!(submitted.unwrap(), done(acknowledged as u32));
+    }
+
+    #[tokio::test]
+    async fn a_marker_that_panics_fails_its_submission_and_the_committer_goes_on() {
+        let (_dir, pool) = one_started_paper().await;
+        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
+            writer: pool.clone(),
+            reader: pool,
+            checkpointer: None,
+        }));
+        let mut request = submit(Some("T1"), 11);
+        request.mark = Box::new(|_| panic!("marking bug"));
+        assert!(commit.submit(request).await.is_err());
+        assert!(matches!(
+            commit.save(save(1, Some("A"), 1, "T1", 12)).await.unwrap(),
+            SaveOutcome::Saved { applied: true, .. }
+        ));
+        assert_eq!(commit.submit(submit(Some("T1"), 13)).await.unwrap(), done(1));
     }
 }
