@@ -252,6 +252,15 @@ mod tests {
         (dir, pool)
     }
 
+    /// A committer writing to `pool`.
+    fn committer(pool: &SqlitePool) -> GroupCommit {
+        GroupCommit::spawn(Db::Sqlite(Pools {
+            writer: pool.clone(),
+            reader: pool.clone(),
+            checkpointer: None,
+        }))
+    }
+
     fn save(no: i64, answer: Option<&str>, seq: i64, terminal: &str, now: Millis) -> SaveRequest {
         SaveRequest {
             paper_id: 1,
@@ -365,11 +374,7 @@ mod tests {
     #[tokio::test]
     async fn starts_share_the_commit_with_saves_and_the_first_terminal_gets_the_paper() {
         let (_dir, pool) = one_started_paper().await;
-        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
-            writer: pool.clone(),
-            reader: pool.clone(),
-            checkpointer: None,
-        }));
+        let commit = committer(&pool);
         let start = |terminal: &str| StartRequest {
             paper_id: 2,
             terminal: crate::store::exams::Terminal {
@@ -403,11 +408,7 @@ mod tests {
     #[tokio::test]
     async fn concurrent_saves_share_a_commit() {
         let (_dir, pool) = one_started_paper().await;
-        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
-            writer: pool.clone(),
-            reader: pool,
-            checkpointer: None,
-        }));
+        let commit = committer(&pool);
         let saves = (1..=100).map(|no| commit.save(save(no, Some("A"), 1, "T1", 10)));
         let outcomes = futures_util::future::join_all(saves).await;
         assert!(outcomes
@@ -506,11 +507,7 @@ mod tests {
     #[tokio::test]
     async fn an_acknowledged_save_is_in_the_score_of_a_submission_sent_with_it() {
         let (_dir, pool) = one_started_paper().await;
-        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
-            writer: pool.clone(),
-            reader: pool,
-            checkpointer: None,
-        }));
+        let commit = committer(&pool);
         let saves = (1..=20).map(|no| commit.save(save(no, Some("A"), 1, "T1", 10)));
         let (saved, submitted) = tokio::join!(
             futures_util::future::join_all(saves),
@@ -530,11 +527,7 @@ mod tests {
     #[tokio::test]
     async fn a_marker_that_panics_fails_its_submission_and_the_committer_goes_on() {
         let (_dir, pool) = one_started_paper().await;
-        let commit = GroupCommit::spawn(Db::Sqlite(Pools {
-            writer: pool.clone(),
-            reader: pool,
-            checkpointer: None,
-        }));
+        let commit = committer(&pool);
         let mut request = submit(Some("T1"), 11);
         request.mark = Box::new(|_| panic!("marking bug"));
         assert!(commit.submit(request).await.is_err());
