@@ -188,7 +188,10 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Summary> {
     }
     if args.sync_start {
         barrier.wait().await;
-        eprintln!("all {} terminals signed in: starting every paper", args.terminals);
+        eprintln!(
+            "all {} terminals signed in: starting every paper",
+            args.terminals
+        );
     }
     let exam_start = Instant::now();
     let mut logs = Vec::new();
@@ -322,7 +325,8 @@ fn timeline(logs: &[TerminalLog], exam_start: Instant) -> String {
             saves[s].push(ms);
         }
     }
-    let mut out = String::from("second,papers_started,saves_sent,save_p50_ms,save_p99_ms,save_max_ms\n");
+    let mut out =
+        String::from("second,papers_started,saves_sent,save_p50_ms,save_p99_ms,save_max_ms\n");
     for s in 0..starts.len().max(saves.len()) {
         let mut latencies = saves.get(s).cloned().unwrap_or_default();
         latencies.sort_by(f64::total_cmp);

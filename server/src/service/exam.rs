@@ -15,7 +15,7 @@ use super::AppState;
 use crate::clock::{now_millis, to_datetime, Millis};
 use crate::error::{ApiError, ApiResult};
 use crate::store::exams::{
-    AnswerRow, Claim, ExamRow, Marked, SaveOutcome, SaveRequest, SubmitRequest, Submission,
+    AnswerRow, Claim, ExamRow, Marked, SaveOutcome, SaveRequest, Submission, SubmitRequest,
     Terminal,
 };
 use crate::store::invigilation::TOUCH_EVERY;

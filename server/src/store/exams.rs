@@ -473,8 +473,14 @@ fn submit_gate(gate: Option<&SaveGate>, by: Option<&str>) -> Result<(), Submissi
 /// Run the request's marker. It runs on the committer task, which every save in the
 /// process waits on: a bug that panics in marking fails this submission, not the task.
 fn mark(request: &SubmitRequest, rows: &[AnswerRow]) -> anyhow::Result<Marked> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (request.mark)(rows)))
-        .unwrap_or_else(|_| Err(anyhow::anyhow!("marking paper {} panicked", request.paper_id)))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (request.mark)(rows))).unwrap_or_else(
+        |_| {
+            Err(anyhow::anyhow!(
+                "marking paper {} panicked",
+                request.paper_id
+            ))
+        },
+    )
 }
 
 /// Which requests changed a row: each changed (paper, question, seq) belongs to the first

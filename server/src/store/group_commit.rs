@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::exams::{SaveOps, SaveOutcome, SaveRequest, StartRequest, SubmitRequest, Submission};
+use super::exams::{SaveOps, SaveOutcome, SaveRequest, StartRequest, Submission, SubmitRequest};
 use super::{with_db, Db};
 
 /// Most saves committed in one transaction.
@@ -450,7 +450,10 @@ mod tests {
     async fn a_submission_marks_the_saves_before_it_in_its_batch_and_closes_the_paper() {
         let (_dir, pool) = one_started_paper().await;
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        let saves = [save(1, Some("A"), 1, "T1", 10), save(2, Some("T"), 1, "T1", 11)];
+        let saves = [
+            save(1, Some("A"), 1, "T1", 10),
+            save(2, Some("T"), 1, "T1", 11),
+        ];
         sqlx::Sqlite::apply_saves(&mut tx, &saves.iter().collect::<Vec<_>>())
             .await
             .unwrap();
@@ -465,8 +468,15 @@ mod tests {
         tx.commit().await.unwrap();
 
         assert_eq!(*outcomes[0].as_ref().unwrap(), Submission::TakenOver);
-        assert!(outcomes[1].is_err(), "a marking failure is that submission's own");
-        assert_eq!(*outcomes[2].as_ref().unwrap(), done(2), "both saves are marked");
+        assert!(
+            outcomes[1].is_err(),
+            "a marking failure is that submission's own"
+        );
+        assert_eq!(
+            *outcomes[2].as_ref().unwrap(),
+            done(2),
+            "both saves are marked"
+        );
         assert_eq!(
             *outcomes[3].as_ref().unwrap(),
             Submission::NotStarted,
@@ -535,6 +545,9 @@ mod tests {
             commit.save(save(1, Some("A"), 1, "T1", 12)).await.unwrap(),
             SaveOutcome::Saved { applied: true, .. }
         ));
-        assert_eq!(commit.submit(submit(Some("T1"), 13)).await.unwrap(), done(1));
+        assert_eq!(
+            commit.submit(submit(Some("T1"), 13)).await.unwrap(),
+            done(1)
+        );
     }
 }
