@@ -294,6 +294,12 @@ impl SaveSql for sqlx::Postgres {
 
 /// Applying a batch of saves (the group commit's transaction).
 pub(super) trait SaveOps: SaveSql {
+    /// The gates of the papers `ids`, by paper id, as the transaction sees them.
+    async fn gates(
+        conn: &mut Self::Connection,
+        ids: impl Iterator<Item = i64>,
+    ) -> sqlx::Result<HashMap<i64, SaveGate>>;
+
     /// Apply `requests` in order inside the caller's transaction, in a fixed number of
     /// statements whatever their number: their papers' gates (deadline, pause, terminal)
     /// as the transaction sees them, one multi-row upsert (more when a question is
@@ -324,19 +330,24 @@ pub(super) trait SaveOps: SaveSql {
 
 per_db! {
     impl SaveOps for Sql {
+        async fn gates(
+            conn: &mut Self::Connection,
+            ids: impl Iterator<Item = i64>,
+        ) -> sqlx::Result<HashMap<i64, SaveGate>> {
+            Ok(sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
+                .bind(json_ids(ids))
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|gate| (gate.id, gate))
+                .collect())
+        }
+
         async fn apply_saves(
             conn: &mut Self::Connection,
             requests: &[&SaveRequest],
         ) -> sqlx::Result<Vec<SaveOutcome>> {
-            let ids: Vec<i64> = requests.iter().map(|r| r.paper_id).collect();
-            let gates: HashMap<i64, SaveGate> =
-                sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
-                    .bind(serde_json::to_string(&ids).expect("integers serialize"))
-                    .fetch_all(&mut *conn)
-                    .await?
-                    .into_iter()
-                    .map(|gate| (gate.id, gate))
-                    .collect();
+            let gates = Self::gates(&mut *conn, requests.iter().map(|r| r.paper_id)).await?;
             let checked: Vec<Result<Millis, SaveOutcome>> =
                 requests.iter().map(|r| check_gate(&gates, r)).collect();
             // One upsert per run of saves without a repeated question (PostgreSQL refuses to
@@ -397,19 +408,11 @@ per_db! {
             conn: &mut Self::Connection,
             requests: &[&SubmitRequest],
         ) -> sqlx::Result<Vec<anyhow::Result<Submission>>> {
-            let ids = serde_json::to_string(&requests.iter().map(|r| r.paper_id).collect::<Vec<_>>())
-                .expect("integers serialize");
-            let mut gates: HashMap<i64, SaveGate> =
-                sqlx::query_as::<_, SaveGate>(<Self as SaveSql>::GATES)
-                    .bind(&ids)
-                    .fetch_all(&mut *conn)
-                    .await?
-                    .into_iter()
-                    .map(|gate| (gate.id, gate))
-                    .collect();
+            let ids = || requests.iter().map(|r| r.paper_id);
+            let mut gates = Self::gates(&mut *conn, ids()).await?;
             let mut answers: HashMap<i64, Vec<AnswerRow>> = HashMap::new();
             for row in sqlx::query_as::<_, AnswerRow>(<Self as SaveSql>::ANSWERS)
-                .bind(&ids)
+                .bind(json_ids(ids()))
                 .fetch_all(&mut *conn)
                 .await?
             {
@@ -451,6 +454,11 @@ per_db! {
             Ok(outcomes)
         }
     }
+}
+
+/// Paper ids as the JSON array the batch statements unpack.
+fn json_ids(ids: impl Iterator<Item = i64>) -> String {
+    serde_json::to_string(&ids.collect::<Vec<_>>()).expect("integers serialize")
 }
 
 /// Whether `by` may submit the paper behind `gate` (the sweeper, `by` none, may submit

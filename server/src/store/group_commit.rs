@@ -427,23 +427,21 @@ mod tests {
             by: terminal.map(str::to_owned),
             now,
             auto: terminal.is_none(),
-            mark: Box::new(|rows| {
-                let answered = u32::try_from(rows.len())?;
-                Ok(Marked {
-                    score_tenths: answered * 10,
-                    passed: answered >= 70,
-                    unanswered: 100 - answered,
-                })
-            }),
+            mark: Box::new(|rows| Ok(one_point_each(u32::try_from(rows.len())?))),
+        }
+    }
+
+    /// What [`submit`]'s marker gives for `answered` stored answers.
+    fn one_point_each(answered: u32) -> Marked {
+        Marked {
+            score_tenths: answered * 10,
+            passed: answered >= 70,
+            unanswered: 100 - answered,
         }
     }
 
     fn done(answered: u32) -> Submission {
-        Submission::Done(Marked {
-            score_tenths: answered * 10,
-            passed: answered >= 70,
-            unanswered: 100 - answered,
-        })
+        Submission::Done(one_point_each(answered))
     }
 
     #[tokio::test]
