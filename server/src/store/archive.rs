@@ -290,9 +290,8 @@ impl Store {
     ) -> sqlx::Result<Vec<AnswerEventRow>> {
         with_db!(&self.db, p => {
             sqlx::query_as(
-                "SELECT e.paper_id, e.question_no, e.answer, e.seq, e.received_at
-                 FROM answer_events e JOIN papers p ON p.id = e.paper_id
-                 WHERE p.session_id = $1 ORDER BY e.id",
+                "SELECT paper_id, question_no, answer, seq, received_at FROM answer_events
+                 WHERE session_id = $1 ORDER BY id",
             )
             .bind(session_id)
             .fetch_all(&p.reader)
