@@ -10,7 +10,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{web, HttpMessage};
 use prometheus::{
     Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
     Registry, TextEncoder,
@@ -22,6 +22,7 @@ use crate::error::ApiError;
 use crate::service::AppState;
 use crate::store::exams::SaveOutcome;
 use crate::store::Store;
+use crate::telemetry::RoutePattern;
 
 /// Route label of requests that matched no route (kept apart so that probing random
 /// paths cannot create new series).
@@ -188,8 +189,9 @@ fn catch_up(counter: &IntCounter, total: u64) {
     counter.inc_by(total.saturating_sub(counter.get()));
 }
 
-/// Middleware: count and time every request by its route pattern (`req.match_pattern()`,
-/// e.g. `/api/v1/sessions/{id}/results`), never by its concrete path.
+/// Middleware: count and time every request by its route pattern (e.g.
+/// `/api/v1/sessions/{id}/results`), never by its concrete path. The pattern is the one
+/// the request span found ([`RoutePattern`]); without that span it is matched here.
 pub async fn record_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -202,7 +204,12 @@ pub async fn record_request(
     let result = next.call(req).await;
     if let Some(metrics) = metrics {
         let (route, status) = match &result {
-            Ok(res) => (res.request().match_pattern(), res.status()),
+            Ok(res) => {
+                let request = res.request();
+                let found = request.extensions_mut().remove::<RoutePattern>();
+                let route = found.map_or_else(|| request.match_pattern(), |r| r.0);
+                (route, res.status())
+            }
             Err(e) => (None, e.as_response_error().status_code()),
         };
         let route = route.as_deref().unwrap_or(UNMATCHED);

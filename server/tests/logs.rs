@@ -33,7 +33,7 @@ async fn json_logs_hold_no_passwords_tokens_or_id_numbers() {
     std::env::remove_var("RUST_LOG");
     let captured = Captured::default();
     let writer = captured.clone();
-    exam_server::telemetry::install(true, move || writer.clone());
+    exam_server::telemetry::install(true, false, move || writer.clone());
 
     let app = spawn_app().await;
     let wrong_password = "wrong-password-123";

@@ -38,7 +38,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(metrics::scrape)
     .service(openapi::openapi_json)
     .service(
+        // The router tries routes in this order, and nothing else overlaps `/exam/...`:
+        // the candidates' routes, answer saves above all, come first.
         web::scope("/api/v1")
+            .service(exam::view)
+            .service(exam::start)
+            .service(exam::save_answer)
+            .service(exam::submit)
             .service(auth::login)
             .service(auth::candidate_login)
             .service(users::create)
@@ -60,10 +66,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sessions::candidate_action)
             .service(sessions::session_action)
             .service(sessions::results)
-            .service(exam::view)
-            .service(exam::start)
-            .service(exam::save_answer)
-            .service(exam::submit)
             .service(institution::get_profile)
             .service(institution::put_profile)
             .service(institution::compliance)
