@@ -5,7 +5,8 @@
 //! the save rate at the disk's flush rate. Instead one task, the committer, takes every
 //! save waiting at that moment (up to [`MAX_BATCH`]), applies them in arrival order in one
 //! transaction, commits once, and only then answers each caller. Saves that arrive during
-//! a commit form the next batch. Nothing waits on a timer: a lone save pays one commit.
+//! a commit form the next batch. A lone save pays one commit at once; only a batch large
+//! enough to show load waits a moment ([`GATHER`]) for the saves already on their way.
 //!
 //! When a batch fails, its saves are retried one transaction each, so each caller gets its
 //! own outcome and one failing save cannot take its neighbours down with it; unless the
@@ -25,6 +26,16 @@ use super::{with_db, Db};
 
 /// Most saves committed in one transaction.
 pub const MAX_BATCH: usize = 512;
+
+/// A batch of at least this many requests means the server is under load: the committer
+/// then waits [`GATHER`] for more before it begins the transaction.
+const GATHER_FROM: usize = 8;
+
+/// How long a batch under load waits for more requests. Every commit costs the same
+/// fixed work whatever it carries (begin, commit, flush, the committer and the database
+/// thread waking each other): under the 10,000-terminal benchmark, waiting 2 ms doubled
+/// the saves per commit and cut the server's CPU per save by a fifth.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// Saves that may wait for the committer before callers wait to enqueue.
 const QUEUE: usize = 16_384;
@@ -134,6 +145,14 @@ impl GroupCommit {
 async fn run(db: Db, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if batch.len() >= GATHER_FROM {
+            // Under load: let the saves on their way join this commit.
+            tokio::time::sleep(GATHER).await;
+            while batch.len() < MAX_BATCH {
+                let Ok(job) = queue.try_recv() else { break };
+                batch.push(job);
+            }
+        }
         match apply(&db, &stats, &batch).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
