@@ -21,9 +21,8 @@ macro_rules! measure {
         let mut single = 0i64;
         let started = Instant::now();
         while started.elapsed() < $budget {
-            let mut tx = conn.begin().await?;
-            insert!(&mut *tx, single);
-            tx.commit().await?;
+            // A statement outside a transaction commits on its own.
+            insert!(&mut *conn, single);
             single += 1;
         }
         let single_rate = single as f64 / started.elapsed().as_secs_f64();
