@@ -45,13 +45,49 @@ impl ApiError {
         matches!(self.code(), Some("unauthenticated" | "token_expired"))
     }
 
-    /// Whether retrying the same request may succeed.
+    /// Whether retrying the same request may succeed: the server could not be reached,
+    /// failed, was too busy, or (408) did not read the request in time, which a server
+    /// under a room's synchronized start does.
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Unreachable(_) => true,
             ApiError::Server { status, .. } => {
-                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+                status.is_server_error()
+                    || *status == StatusCode::TOO_MANY_REQUESTS
+                    || *status == StatusCode::REQUEST_TIMEOUT
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_and_failing_servers_are_worth_a_retry_refusals_are_not() {
+        let server = |status| ApiError::Server {
+            status,
+            body: ErrorBody {
+                code: String::new(),
+                message: String::new(),
+                details: Vec::new(),
+            },
+        };
+        for status in [
+            StatusCode::REQUEST_TIMEOUT,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ] {
+            assert!(server(status).is_transient(), "{status}");
+        }
+        for status in [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::CONFLICT,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ] {
+            assert!(!server(status).is_transient(), "{status}");
         }
     }
 }
