@@ -167,9 +167,10 @@ impl Store {
                     .pragma("mmap_size", "0"),
             )
             .await?;
+        // The checkpointer waits at most [`CHECKPOINT_WAIT`] for the writer or a reader.
         let checkpointer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(writing)
+            .connect_with(writing.busy_timeout(CHECKPOINT_WAIT))
             .await?;
         tokio::spawn(checkpoint_loop(checkpointer.clone()));
         Ok(Store::with(Db::Sqlite(Pools {
@@ -315,6 +316,12 @@ async fn checkpoint_loop(pool: Pool<Sqlite>) {
 /// WAL frames (pages) from which the checkpointer restarts the WAL: 16 MB of 4 KB pages.
 const WAL_RESTART_FRAMES: i64 = 4096;
 
+/// How long a `RESTART` checkpoint waits for the writer's transaction and for readers of
+/// older snapshots. It keeps new writers out while it waits, so it must not wait long: a
+/// report reading for seconds would hold up every save. If the wait runs out, the WAL
+/// starts over at a later round.
+const CHECKPOINT_WAIT: Duration = Duration::from_millis(100);
+
 /// One round of [`checkpoint_loop`].
 async fn checkpoint(pool: &Pool<Sqlite>) -> sqlx::Result<()> {
     // (busy, frames in the WAL, frames copied into the database)
@@ -412,6 +419,49 @@ mod tests {
             "WAL of {} MB after {rounds} checkpoints",
             wal / 1_000_000
         );
+    }
+
+    /// A reader holding an old snapshot (a long report) keeps the WAL from starting
+    /// over, but a `RESTART` checkpoint waiting for it must not keep the writer out for the
+    /// 10 s lock timeout: it gives up after [`CHECKPOINT_WAIT`].
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_long_read_does_not_hold_up_writes_through_the_checkpointer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(&dir.path().join("exam.db"))
+            .await
+            .unwrap();
+        let Db::Sqlite(p) = &store.db else {
+            unreachable!("a SQLite store")
+        };
+        sqlx::query("CREATE TABLE filler (data BLOB)")
+            .execute(&p.writer)
+            .await
+            .unwrap();
+        let mut report = p.reader.begin().await.unwrap();
+        sqlx::query("SELECT count(*) FROM filler")
+            .fetch_one(&mut *report)
+            .await
+            .unwrap();
+        for _ in 0..1_000 {
+            sqlx::query("INSERT INTO filler (data) VALUES (zeroblob(16000))")
+                .execute(&p.writer)
+                .await
+                .unwrap();
+        }
+        let checkpointer = p.checkpointer.as_ref().unwrap();
+        let started = std::time::Instant::now();
+        checkpoint(checkpointer).await.unwrap();
+        let waited = started.elapsed();
+        assert!(
+            waited < Duration::from_secs(5),
+            "checkpoint waited {waited:?}"
+        );
+        sqlx::query("INSERT INTO filler (data) VALUES (zeroblob(16000))")
+            .execute(&p.writer)
+            .await
+            .unwrap();
+        report.rollback().await.unwrap();
+        store.close().await;
     }
 
     /// Migration 0010 gives the answer events recorded before it their session, and the
