@@ -369,39 +369,49 @@ mod tests {
 
     use super::*;
 
+    /// A new SQLite store in `dir` with an empty `filler` table, and its pools.
+    async fn filler_store(dir: &tempfile::TempDir) -> Store {
+        let store = Store::open_sqlite(&dir.path().join("exam.db"))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE filler (data BLOB)")
+            .execute(&sqlite_pools(&store).writer)
+            .await
+            .unwrap();
+        store
+    }
+
+    fn sqlite_pools(store: &Store) -> &Pools<Sqlite> {
+        let Db::Sqlite(p) = &store.db else {
+            unreachable!("a SQLite store")
+        };
+        p
+    }
+
+    /// `commits` commits of one 16,000-byte row each: four overflow pages and a leaf.
+    async fn add_filler(writer: &Pool<Sqlite>, commits: usize) {
+        for _ in 0..commits {
+            sqlx::query("INSERT INTO filler (data) VALUES (zeroblob(16000))")
+                .execute(writer)
+                .await
+                .unwrap();
+        }
+    }
+
     /// Commits of several pages each, without a pause, while the checkpointer runs: the
     /// WAL starts over instead of growing with every commit (with `PASSIVE` checkpoints
-    /// alone it ends at 74 MB here).
+    /// alone it ends near 50 MB here).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_wal_starts_over_under_a_steady_stream_of_commits() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("exam.db");
-        let options = sqlite_options(&path)
-            .unwrap()
-            .pragma("wal_autocheckpoint", "0");
-        let connect = || {
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(options.clone())
-        };
-        let (writer, checkpointer) = (connect().await.unwrap(), connect().await.unwrap());
-        sqlx::query("CREATE TABLE filler (data BLOB)")
-            .execute(&writer)
-            .await
-            .unwrap();
-        // 3,000 commits of four overflow pages and a leaf: 15,000 frames, 60 MB of WAL
-        // if it never started over.
-        let writing = tokio::spawn(async move {
-            for _ in 0..3_000 {
-                sqlx::query("INSERT INTO filler (data) VALUES (zeroblob(16000))")
-                    .execute(&writer)
-                    .await
-                    .unwrap();
-            }
-        });
+        let store = filler_store(&dir).await;
+        let p = sqlite_pools(&store);
+        // 3,000 commits: 15,000 frames, 60 MB of WAL if it never started over.
+        let writer = p.writer.clone();
+        let writing = tokio::spawn(async move { add_filler(&writer, 3_000).await });
         let mut rounds = 0;
         while !writing.is_finished() {
-            checkpoint(&checkpointer).await.unwrap();
+            checkpoint(p.checkpointer.as_ref().unwrap()).await.unwrap();
             rounds += 1;
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -419,6 +429,7 @@ mod tests {
             "WAL of {} MB after {rounds} checkpoints",
             wal / 1_000_000
         );
+        store.close().await;
     }
 
     /// A reader holding an old snapshot (a long report) keeps the WAL from starting
@@ -427,39 +438,22 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_long_read_does_not_hold_up_writes_through_the_checkpointer() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_sqlite(&dir.path().join("exam.db"))
-            .await
-            .unwrap();
-        let Db::Sqlite(p) = &store.db else {
-            unreachable!("a SQLite store")
-        };
-        sqlx::query("CREATE TABLE filler (data BLOB)")
-            .execute(&p.writer)
-            .await
-            .unwrap();
+        let store = filler_store(&dir).await;
+        let p = sqlite_pools(&store);
         let mut report = p.reader.begin().await.unwrap();
         sqlx::query("SELECT count(*) FROM filler")
             .fetch_one(&mut *report)
             .await
             .unwrap();
-        for _ in 0..1_000 {
-            sqlx::query("INSERT INTO filler (data) VALUES (zeroblob(16000))")
-                .execute(&p.writer)
-                .await
-                .unwrap();
-        }
-        let checkpointer = p.checkpointer.as_ref().unwrap();
+        add_filler(&p.writer, 1_000).await;
         let started = std::time::Instant::now();
-        checkpoint(checkpointer).await.unwrap();
+        checkpoint(p.checkpointer.as_ref().unwrap()).await.unwrap();
         let waited = started.elapsed();
         assert!(
             waited < Duration::from_secs(5),
             "checkpoint waited {waited:?}"
         );
-        sqlx::query("INSERT INTO filler (data) VALUES (zeroblob(16000))")
-            .execute(&p.writer)
-            .await
-            .unwrap();
+        add_filler(&p.writer, 1).await;
         report.rollback().await.unwrap();
         store.close().await;
     }
@@ -510,17 +504,15 @@ mod tests {
         pool.close().await;
 
         let store = Store::open_sqlite(&path).await.unwrap();
-        with_db!(&store.db, p => {
-            sqlx::query(answers)
-                .bind(1)
-                .bind(2)
-                .bind("D")
-                .bind(1)
-                .bind(40)
-                .execute(&p.writer)
-                .await
-                .unwrap();
-        });
+        sqlx::query(answers)
+            .bind(1)
+            .bind(2)
+            .bind("D")
+            .bind(1)
+            .bind(40)
+            .execute(&sqlite_pools(&store).writer)
+            .await
+            .unwrap();
         let found = |events: Vec<archive::AnswerEventRow>| -> Vec<(i64, i64, Option<String>)> {
             events
                 .into_iter()
